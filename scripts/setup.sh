@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs what gdsweep needs on first use and is a no-op afterwards:
+# the system libraries node-canvas builds against, Debian's chromium for the
+# browser tests (--browser), the npm dependencies, and the build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_browser=0
+for arg in "$@"; do
+  [ "$arg" = "--browser" ] && want_browser=1
+done
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    echo "setup: need root (or sudo) to run: $*" >&2; exit 1; fi
+}
+
+apt_updated=0
+apt_install() {
+  if ! command -v apt-get >/dev/null; then
+    echo "setup: missing system packages ($*) and no apt-get here; install them by hand" >&2
+    exit 1
+  fi
+  if [ "$apt_updated" = 0 ]; then as_root apt-get update -qq; apt_updated=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+missing=()
+command -v g++ >/dev/null || missing+=(build-essential)
+command -v python3 >/dev/null || missing+=(python3)
+command -v pkg-config >/dev/null || missing+=(pkg-config)
+if command -v pkg-config >/dev/null; then
+  pkg-config --exists cairo || missing+=(libcairo2-dev)
+  pkg-config --exists pangocairo || missing+=(libpango1.0-dev)
+else
+  missing+=(libcairo2-dev libpango1.0-dev)
+fi
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+if [ "$want_browser" = 1 ] && [ ! -x /usr/bin/chromium ]; then missing+=(chromium); fi
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing system packages: ${missing[*]}" >&2
+  apt_install "${missing[@]}"
+fi
+
+# npm ci when node_modules is absent or older than the lockfile.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
+   || ! node -e "require('canvas')" >/dev/null 2>&1; then
+  echo "setup: npm ci" >&2
+  npm ci --no-audit --no-fund --loglevel=error >&2
+fi
+
+# Rebuild when any source or template is newer than the last build.
+stamp=dist/.build-stamp
+if [ ! -f "$stamp" ] || [ -n "$(find src templates package.json tsconfig.json -newer "$stamp" -print -quit 2>/dev/null)" ]; then
+  echo "setup: build" >&2
+  npm run --silent build >&2
+  touch "$stamp"
+fi

@@ -1,0 +1,40 @@
+/**
+ * The pool's worker: a thin typed wrapper around the engine. A batch of
+ * tracks comes in; typed arrays go back, moved rather than copied.
+ */
+import { move, transferableSymbol, valueSymbol } from 'piscina';
+import { executeBatch, type BatchResult, type BatchSpec } from '../engine/descend.js';
+
+export interface WorkerTask {
+  batch: number;
+  spec: BatchSpec;
+}
+
+/**
+ * Test-only fault switch: GDSWEEP_TEST_FAULT=exit:<runId> or throw:<runId>
+ * makes the worker that holds that run die or throw, so the fault paths of
+ * the pool can be tested end to end.
+ */
+function injectFault(spec: BatchSpec): void {
+  const fault = process.env.GDSWEEP_TEST_FAULT;
+  if (!fault) return;
+  const m = /^(exit|throw):(\d+)$/.exec(fault);
+  if (!m) return;
+  const id = Number(m[2]);
+  let holds = false;
+  for (let i = 0; i < spec.firstRun.length; i++) {
+    const first = spec.firstRun[i] as number;
+    const count = (spec.epochIdx[i] as number) < 0 ? spec.epochs.length : 1;
+    if (id >= first && id < first + count) holds = true;
+  }
+  if (!holds) return;
+  if (m[1] === 'exit') process.exit(7);
+  throw new Error(`injected fault at run ${id}`);
+}
+
+export default function runBatch(task: WorkerTask): unknown {
+  injectFault(task.spec);
+  const r: BatchResult = executeBatch(task.spec);
+  const buffers = [r.runId, r.x, r.grad, r.loss, r.convergedAt, r.divergedAt, r.klass, r.reason].map((a) => a.buffer);
+  return move({ [transferableSymbol]: buffers, [valueSymbol]: r } as unknown as Parameters<typeof move>[0]);
+}

@@ -1,0 +1,28 @@
+/**
+ * A sweep's output folder: results first, then (optionally) the report made
+ * from the results file just written, so `run` and `render` share one path
+ * and give the same bytes. All of it lands atomically.
+ */
+import { join } from 'node:path';
+import type { Plan } from '../plan/plan.js';
+import { commitFolder, writeChunks } from './atomic.js';
+import { describeSweep, planStamp, resultsCsvChunks, resultsJsonChunks, type ResultsDocument } from './format.js';
+import { readResults } from './read.js';
+import type { RunTable } from './table.js';
+
+export type ReportWriter = (dir: string, doc: ResultsDocument) => Promise<void>;
+
+export interface WriteOptions {
+  curvature: number | null;
+  shard?: { index: number; count: number };
+  report?: ReportWriter | null;
+}
+
+export async function writeSweepFolder(target: string, plan: Plan, table: RunTable, opts: WriteOptions): Promise<void> {
+  await commitFolder(target, async (dir) => {
+    const sweep = describeSweep(plan, opts.curvature);
+    writeChunks(join(dir, 'results.json'), resultsJsonChunks(plan, table, sweep, planStamp(plan, opts.shard)));
+    writeChunks(join(dir, 'results.csv'), resultsCsvChunks(plan, table));
+    if (opts.report) await opts.report(dir, readResults(join(dir, 'results.json')));
+  });
+}
