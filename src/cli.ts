@@ -5,7 +5,7 @@
  */
 import yargs, { type Argv } from 'yargs';
 import { isUserFacing, UserError } from './errors.js';
-import { processIo, type Io } from './commands/common.js';
+import { processIo, type Io } from './io.js';
 import { VERSION } from './version.js';
 
 const LIMIT_OPTIONS = {
@@ -118,11 +118,6 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     if (isUserFacing(err)) {
       io.err(`gdsweep: ${err.message}\n`);
       return err.exitCode;
-    }
-    const e = err as { exitCode?: unknown; message?: unknown };
-    if (err instanceof Error && e.exitCode === 1 && err.name === 'OutputError') {
-      io.err(`gdsweep: ${err.message}\n`);
-      return 1;
     }
     io.err(`gdsweep: internal error (please report it):\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     return 70;

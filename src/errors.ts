@@ -47,6 +47,15 @@ export class InterruptedError extends Error {
   }
 }
 
-export function isUserFacing(err: unknown): err is UserError | ExecutionError | InterruptedError {
-  return err instanceof UserError || err instanceof ExecutionError || err instanceof InterruptedError;
+/** Outputs that could not be written (full disk, read-only folder); exit 1. */
+export class OutputError extends Error {
+  readonly exitCode = 1;
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutputError';
+  }
+}
+
+export function isUserFacing(err: unknown): err is UserError | ExecutionError | InterruptedError | OutputError {
+  return err instanceof UserError || err instanceof ExecutionError || err instanceof InterruptedError || err instanceof OutputError;
 }

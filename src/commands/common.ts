@@ -3,15 +3,7 @@ import { loadSweep, DEFAULT_LOAD_LIMITS, type LoadLimits } from '../config/load.
 import type { SweepConfig } from '../config/types.js';
 import { buildPlan, DEFAULT_PLAN_LIMITS, type Plan, type PlanLimits } from '../plan/plan.js';
 
-export interface Io {
-  out: (s: string) => void;
-  err: (s: string) => void;
-}
-
-export const processIo: Io = {
-  out: (s) => process.stdout.write(s),
-  err: (s) => process.stderr.write(s),
-};
+export type { Io } from '../io.js';
 
 export interface LimitFlags {
   'max-steps': number;

@@ -20,15 +20,15 @@ export const BUILTINS: readonly BuiltinObjective[] = [
     name: 'sin-gauss',
     expr: 'sin(x) * exp(-0.05*x^2)',
     domain: [-5, 5],
-    description: 'a damped sine: local minima on either side, one global',
-    minima: [-1.4253920810209262],
+    description: 'a damped sine: a global minimum at -1.43 and a local one at 4.31',
+    minima: [-1.428870011214077, 4.305801413119223],
   },
   {
     name: 'cos-bowl',
     expr: 'cos(2*pi*x) + x^2',
     domain: [-2, 2],
     description: 'a bowl of ripples: many local minima, f\'(0) = 0 exactly at a local maximum',
-    minima: [-0.4762, 0.4762],
+    minima: [-1.4250674148261984, -0.47580245102422114, 0.47580245102422114, 1.4250674148261984],
   },
 ];
 

@@ -5,7 +5,7 @@
  * at the offending character: a tokenizer that knows the grammar's alphabet,
  * then a whitelist over mathjs's node kinds and operators.
  */
-import { parse, type MathNode } from 'mathjs';
+import { parse, type MathNode } from './mathjs.js';
 
 export const FUNCTIONS = ['sin', 'cos', 'tan', 'exp', 'log', 'sqrt', 'abs', 'tanh'] as const;
 export const CONSTANTS = ['pi', 'e'] as const;

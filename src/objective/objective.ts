@@ -3,7 +3,7 @@
  * and as functions (for traces and the report), with the curvature where it
  * is constant (quadratics), which the report uses for theory curves.
  */
-import { derivative, parse, simplify, type MathNode } from 'mathjs';
+import { derivative, parse, simplify, type MathNode } from './mathjs.js';
 import { toFunction, toJs } from './compile.js';
 import { parseExpression, type GrammarLimits, DEFAULT_GRAMMAR_LIMITS } from './grammar.js';
 

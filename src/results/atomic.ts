@@ -7,14 +7,8 @@
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { OutputError } from '../errors.js';
 
-export class OutputError extends Error {
-  readonly exitCode = 1;
-  constructor(message: string) {
-    super(message);
-    this.name = 'OutputError';
-  }
-}
 
 const ERRNO_TEXT: Record<string, string> = {
   ENOSPC: 'no space left on device',
