@@ -40,7 +40,9 @@ export function buildCli(argv: string[], io: Io, setCode: (code: number) => void
           .option('out', { type: 'string', default: 'reports', describe: 'output folder' })
           .option('workers', { type: 'number', describe: 'worker threads (default: available cores)' })
           .option('report', { type: 'boolean', default: true, describe: 'write the HTML/PNG report (--no-report: results only)' })
-          .option('fail-on', { choices: ['divergent', 'slow', 'none'] as const, describe: 'exit 1 when a run is of this class (slow: slow or divergent)' }),
+          .option('fail-on', { choices: ['divergent', 'slow', 'none'] as const, describe: 'exit 1 when a run is of this class (slow: slow or divergent)' })
+          .option('shard', { type: 'string', describe: 'run only shard i/n of the plan (also /n or auto: index from CI_NODE_INDEX or JOB_COMPLETION_INDEX)' })
+          .option('force', { type: 'boolean', default: false, describe: 'recompute even when results of the same plan are there' }),
       async (a) => {
         positiveInt('workers', a.workers);
         const { runCommand } = await import('./commands/run.js');
@@ -48,6 +50,7 @@ export function buildCli(argv: string[], io: Io, setCode: (code: number) => void
         const flags: Parameters<typeof runCommand>[1] = { ...a, out: a.out, report: a.report, quiet: a.quiet, json: a.json };
         if (a.workers !== undefined) flags.workers = a.workers;
         if (a['fail-on'] !== undefined) flags['fail-on'] = a['fail-on'];
+        if (a.shard !== undefined) flags.shard = a.shard;
         setCode(await runCommand(a.files, flags, io, reportWriter));
       },
     )

@@ -1,43 +1,64 @@
 /**
  * Plan execution as one call: compile the objective, run the tracks on the
- * pool, gather a RunTable. Used by `run`, the benchmarks and the tests.
+ * pool, gather a RunTable. With a journal, finished batches are saved as
+ * they arrive and a rerun only does the tracks still missing.
  */
 import { compileObjective, type CompiledObjective } from './objective/objective.js';
 import type { Plan, Track } from './plan/plan.js';
-import { executeTracks } from './pool/pool.js';
+import { executeTracks, WorkerPool, type ExecuteOptions } from './pool/pool.js';
 import { createProgress } from './pool/progress.js';
 import { absorb, createTable, type RunTable } from './results/table.js';
-import type { BatchResult } from './engine/descend.js';
+import type { Journal } from './results/journal.js';
 
 export interface ExecutePlanOptions {
-  workers?: number;
+  pool?: WorkerPool;
   quiet?: boolean;
   signal?: AbortSignal;
-  /** Only these tracks (a shard, or what a resumed run still lacks). */
+  /** Only these tracks (a shard); default: the whole plan. */
   tracks?: Track[];
-  /** Runs already known (from a journal): they are kept, not recomputed. */
-  table?: RunTable;
-  onBatch?: (result: BatchResult, tracks: Track[]) => void | Promise<void>;
+  journal?: Journal;
   lanes?: number;
 }
 
-export async function executePlan(plan: Plan, opts: ExecutePlanOptions = {}): Promise<{ table: RunTable; objective: CompiledObjective }> {
+export interface Execution {
+  table: RunTable;
+  objective: CompiledObjective;
+  /** Tracks taken from the journal rather than computed. */
+  resumedTracks: number;
+}
+
+export async function executePlan(plan: Plan, opts: ExecutePlanOptions = {}): Promise<Execution> {
   const objective = compileObjective(plan.config.objective);
-  const table = opts.table ?? createTable(plan.runCount);
-  const tracks = opts.tracks ?? plan.tracks;
+  const table = createTable(plan.runCount);
+  let tracks = opts.tracks ?? plan.tracks;
+  let resumedTracks = 0;
+  if (opts.journal) {
+    const kept = opts.journal.load();
+    for (const b of kept) absorb(table, b);
+    const before = tracks.length;
+    // Batches are whole tracks, so a track is done when its first run is.
+    tracks = tracks.filter((t) => !table.done[t.firstRun]);
+    resumedTracks = before - tracks.length;
+    opts.journal.open(kept);
+  }
   const steps = tracks.reduce((a, t) => a + t.cost, 0);
   const progress = createProgress(steps, plan.config.name, opts.quiet ? 'quiet' : 'auto');
-  const execOpts: Parameters<typeof executeTracks>[3] = {
-    onBatch: async (res, ts) => {
+  const pool = opts.pool ?? new WorkerPool();
+  const execOpts: ExecuteOptions = {
+    onBatch: (res) => {
       absorb(table, res);
-      if (opts.onBatch) await opts.onBatch(res, ts);
+      opts.journal?.append(res);
     },
     onSteps: (s) => progress.advance(s),
   };
-  if (opts.workers !== undefined) execOpts.workers = opts.workers;
   if (opts.signal) execOpts.signal = opts.signal;
   if (opts.lanes !== undefined) execOpts.lanes = opts.lanes;
-  await executeTracks(plan, objective, tracks, execOpts);
+  try {
+    await executeTracks(pool, plan, objective, tracks, execOpts);
+  } finally {
+    opts.journal?.close();
+    if (!opts.pool) await pool.destroy();
+  }
   progress.done();
-  return { table, objective };
+  return { table, objective, resumedTracks };
 }

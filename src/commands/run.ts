@@ -1,10 +1,16 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
-import { executePlan } from '../execute.js';
+import { executePlan, type ExecutePlanOptions } from '../execute.js';
 import type { Plan } from '../plan/plan.js';
 import { runParams } from '../plan/plan.js';
+import { parseShard, shardLabel, shardTracks, type Shard } from '../plan/shard.js';
+import { WorkerPool, defaultWorkers } from '../pool/pool.js';
+import { Journal, JOURNAL_FORMAT } from '../results/journal.js';
 import { writeSweepFolder, type ReportWriter } from '../results/output.js';
+import { readResults } from '../results/read.js';
 import { className, countClasses, reasonName, type RunTable } from '../results/table.js';
+import { VERSION } from '../version.js';
 import { formatCount, loadAndPlan, type Io, type LimitFlags } from './common.js';
 
 export interface RunFlags extends Partial<LimitFlags> {
@@ -13,6 +19,8 @@ export interface RunFlags extends Partial<LimitFlags> {
   report: boolean;
   quiet: boolean;
   json: boolean;
+  force?: boolean;
+  shard?: string;
   'fail-on'?: 'divergent' | 'slow' | 'none';
 }
 
@@ -28,11 +36,15 @@ export function textTable(plan: Plan, table: RunTable, maxRuns = 64): string {
         const first = runParams(plan, (((s * K + k) * O + o) * L) * P);
         lines.push(`  start ${first.start}, ${first.schedule}, ${first.optimizer}`);
         const head = ['lr'.padEnd(10), ...c.epochs.map((e) => `${e} epochs`.padEnd(28))].join(' ');
-        lines.push(`    ${head}`);
+        lines.push(`    ${head}`.trimEnd());
         for (let l = 0; l < L; l++) {
           const cells: string[] = [String(c.learningRates[l]).padEnd(10)];
           for (let p = 0; p < P; p++) {
             const id = (((s * K + k) * O + o) * L + l) * P + p;
+            if (!table.done[id]) {
+              cells.push('(other shard)'.padEnd(28));
+              continue;
+            }
             const x = table.x[id] as number;
             const xs = Number.isFinite(x) ? (Math.abs(x) >= 1e5 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(2) : x.toFixed(4)) : String(x);
             cells.push(`${className(table.klass[id] as number)}/${reasonName(table.reason[id] as number)} x=${xs}`.padEnd(28));
@@ -43,7 +55,35 @@ export function textTable(plan: Plan, table: RunTable, maxRuns = 64): string {
   return lines.join('\n') + '\n';
 }
 
+/** Output folder of a sweep (a shard gets its own, so shards never collide). */
+export function outputFolder(out: string, name: string, shard: Shard | null): string {
+  return join(out, shard ? `${name}.shard-${shard.index}-of-${shard.count}` : name);
+}
+
+function journalPath(out: string, name: string, shard: Shard | null): string {
+  return join(out, `.${shard ? `${name}.shard-${shard.index}-of-${shard.count}` : name}.journal`);
+}
+
+/** Results of the same plan by the same version already there? */
+function upToDate(target: string, plan: Plan, shard: Shard | null, wantReport: boolean): boolean {
+  if (!existsSync(join(target, 'results.json'))) return false;
+  if (wantReport && !shard && !existsSync(join(target, 'index.html'))) return false;
+  try {
+    const doc = readResults(target);
+    const s = doc.plan.shard;
+    return doc.plan.hash === plan.hash && doc.plan.version === VERSION && (shard ? s?.index === shard.index && s.count === shard.count : s === undefined);
+  } catch {
+    return false;
+  }
+}
+
+function stepsPerSecond(steps: number, seconds: number): string {
+  const r = steps / Math.max(seconds, 1e-9);
+  return r >= 1e6 ? `${(r / 1e6).toFixed(1)} M steps/s` : `${Math.round(r)} steps/s`;
+}
+
 export async function runCommand(files: string[], flags: RunFlags, io: Io, report: ReportWriter | null): Promise<number> {
+  const shard = flags.shard !== undefined ? parseShard(flags.shard) : null;
   const entries = loadAndPlan(files, flags);
   const names = new Map<string, string>();
   for (const { config } of entries) {
@@ -52,38 +92,65 @@ export async function runCommand(files: string[], flags: RunFlags, io: Io, repor
     names.set(config.name, config.file);
   }
   const abort = new AbortController();
-  const onSignal = (sig: 'SIGINT' | 'SIGTERM') => () => abort.abort(sig);
+  const onSignal = (sig: 'SIGINT' | 'SIGTERM') => () => {
+    // A second signal while stopping means "now": the journal is already on disk.
+    if (abort.signal.aborted) process.exit(sig === 'SIGINT' ? 130 : 143);
+    abort.abort(sig);
+  };
   const onInt = onSignal('SIGINT');
   const onTerm = onSignal('SIGTERM');
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
+  const pool = new WorkerPool(flags.workers ?? defaultWorkers());
   let failed = false;
   const summaries: unknown[] = [];
+  const say = (s: string) => {
+    if (!flags.quiet && !flags.json) io.out(s);
+  };
   try {
     for (const { config, plan } of entries) {
+      const target = outputFolder(flags.out, config.name, shard);
+      const wantReport = flags.report && !shard;
+      if (!flags.force && upToDate(target, plan, shard, wantReport)) {
+        const doc = readResults(target);
+        say(`${config.name}: results of this plan (${plan.hash}) are already in ${target}; reused them (--force recomputes)\n`);
+        summaries.push({ name: config.name, out: target, runs: doc.runs.length, counts: doc.counts, reused: true });
+        if (flags['fail-on'] === 'divergent' && doc.counts.divergent > 0) failed = true;
+        if (flags['fail-on'] === 'slow' && doc.counts.divergent + doc.counts.slow > 0) failed = true;
+        continue;
+      }
       const started = process.hrtime.bigint();
-      const opts: Parameters<typeof executePlan>[1] = { quiet: flags.quiet || flags.json, signal: abort.signal };
-      if (flags.workers !== undefined) opts.workers = flags.workers;
-      const { table, objective } = await executePlan(plan, opts);
-      const target = join(flags.out, config.name);
-      await writeSweepFolder(target, plan, table, { curvature: objective.curvature, report: flags.report ? report : null });
+      const journal = new Journal(journalPath(flags.out, config.name, shard), {
+        format: JOURNAL_FORMAT,
+        hash: plan.hash,
+        version: VERSION,
+        shard: shard ? shardLabel(shard) : null,
+      });
+      const opts: ExecutePlanOptions = { pool, quiet: flags.quiet || flags.json, signal: abort.signal, journal };
+      if (shard) opts.tracks = shardTracks(plan.tracks, shard);
+      const { table, objective, resumedTracks } = await executePlan(plan, opts);
+      if (resumedTracks > 0) say(`${config.name}: resumed: ${resumedTracks} of ${(opts.tracks ?? plan.tracks).length} tracks were already done\n`);
+      const write: Parameters<typeof writeSweepFolder>[3] = { curvature: objective.curvature, report: wantReport ? report : null };
+      if (shard) write.shard = shard;
+      await writeSweepFolder(target, plan, table, write);
+      journal.remove();
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const counts = countClasses(table);
       if (flags['fail-on'] === 'divergent' && counts.divergent > 0) failed = true;
       if (flags['fail-on'] === 'slow' && counts.divergent + counts.slow > 0) failed = true;
-      summaries.push({ name: config.name, out: target, runs: plan.runCount, tracks: plan.tracks.length, steps: plan.totalSteps, counts });
-      if (!flags.quiet && !flags.json) {
-        io.out(
-          `${config.name}: ${formatCount(plan.runCount)} runs (${counts.converged} converged, ${counts.slow} slow, ${counts.divergent} divergent), ` +
-            `${formatCount(plan.totalSteps)} steps -> ${target}\n`,
-        );
-        io.out(textTable(plan, table));
-        io.err(`${config.name}: ${seconds.toFixed(2)} s, ${((plan.totalSteps / Math.max(seconds, 1e-9)) / 1e6).toFixed(1)} M steps/s\n`);
-      }
+      const runs = counts.converged + counts.slow + counts.divergent;
+      summaries.push({ name: config.name, out: target, runs, tracks: plan.tracks.length, steps: plan.totalSteps, counts, ...(shard ? { shard: shardLabel(shard) } : {}) });
+      say(
+        `${config.name}: ${formatCount(runs)} runs${shard ? ` (shard ${shardLabel(shard)} of ${formatCount(plan.runCount)})` : ''} ` +
+          `(${counts.converged} converged, ${counts.slow} slow, ${counts.divergent} divergent) -> ${target}\n`,
+      );
+      say(textTable(plan, table));
+      if (!flags.quiet && !flags.json) io.err(`${config.name}: ${seconds.toFixed(2)} s, ${stepsPerSecond(plan.totalSteps, seconds)} (${pool.workers} workers)\n`);
     }
   } finally {
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);
+    await pool.destroy();
   }
   if (flags.json) io.out(JSON.stringify({ sweeps: summaries }, null, 2) + '\n');
   return failed ? 1 : 0;

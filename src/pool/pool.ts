@@ -19,7 +19,6 @@ export interface ObjectiveCode {
 }
 
 export interface ExecuteOptions {
-  workers?: number;
   /** Called with each finished batch, in completion order. */
   onBatch: (result: BatchResult, tracks: Track[]) => void | Promise<void>;
   onSteps?: (steps: number) => void;
@@ -97,18 +96,40 @@ function describeRun(plan: Plan, track: Track): string {
   return `lr=${p.lr}, start=${p.start}, schedule=${p.schedule}, optimizer=${p.optimizer}`;
 }
 
-export async function executeTracks(plan: Plan, code: ObjectiveCode, tracks: Track[], opts: ExecuteOptions): Promise<void> {
+/** The worker threads, created on first use and shared by every sweep of a command. */
+export class WorkerPool {
+  readonly workers: number;
+  private piscina: Piscina<WorkerTask, BatchResult> | null = null;
+
+  constructor(workers: number = defaultWorkers()) {
+    this.workers = Math.max(1, workers);
+  }
+
+  run(task: WorkerTask, signal: AbortSignal): Promise<BatchResult> {
+    if (!this.piscina) {
+      const { filename, execArgv } = workerFile();
+      this.piscina = new Piscina<WorkerTask, BatchResult>({
+        filename,
+        execArgv,
+        minThreads: this.workers,
+        maxThreads: this.workers,
+        idleTimeout: 60_000,
+      });
+    }
+    return this.piscina.run(task, { signal });
+  }
+
+  async destroy(): Promise<void> {
+    const p = this.piscina;
+    this.piscina = null;
+    if (p) await p.destroy();
+  }
+}
+
+export async function executeTracks(pool: WorkerPool, plan: Plan, code: ObjectiveCode, tracks: Track[], opts: ExecuteOptions): Promise<void> {
   if (tracks.length === 0) return;
-  const workers = Math.max(1, Math.min(opts.workers ?? defaultWorkers(), tracks.length));
-  const batches = makeBatches(tracks, workers);
-  const { filename, execArgv } = workerFile();
-  const pool = new Piscina<WorkerTask, BatchResult>({
-    filename,
-    execArgv,
-    minThreads: workers,
-    maxThreads: workers,
-    idleTimeout: 1000,
-  });
+  const workers = Math.min(pool.workers, tracks.length);
+  const batches = makeBatches(tracks, pool.workers);
   const abort = new AbortController();
   let failure: Error | null = null;
   const onAbort = () => abort.abort();
@@ -122,16 +143,18 @@ export async function executeTracks(plan: Plan, code: ObjectiveCode, tracks: Tra
       const tracksOf = batches[index] as Track[];
       const task: WorkerTask = { batch: index, spec: batchSpec(plan, code, tracksOf, opts.lanes) };
       const p = pool
-        .run(task, { signal: abort.signal })
+        .run(task, abort.signal)
         .then(async (res) => {
           if (failure) return;
           await opts.onBatch(res, tracksOf);
-          opts.onSteps?.(res.steps === 0 ? 0 : tracksOf.reduce((a, t) => a + t.cost, 0));
+          opts.onSteps?.(tracksOf.reduce((a, t) => a + t.cost, 0));
         })
         .catch((err: unknown) => {
           if (failure) return;
           if (opts.signal?.aborted) {
             failure = new InterruptedError(opts.signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT');
+          } else if (err instanceof Error && (err.name === 'OutputError' || err.name === 'UserError')) {
+            failure = err;
           } else {
             const first = tracksOf[0] as Track;
             const last = tracksOf[tracksOf.length - 1] as Track;
@@ -154,6 +177,7 @@ export async function executeTracks(plan: Plan, code: ObjectiveCode, tracks: Tra
     if (failure) throw failure;
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
-    await pool.destroy();
+    // A failed or interrupted batch may leave a worker busy: start afresh next time.
+    if (failure) await pool.destroy();
   }
 }

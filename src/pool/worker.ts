@@ -11,11 +11,15 @@ export interface WorkerTask {
 }
 
 /**
- * Test-only fault switch: GDSWEEP_TEST_FAULT=exit:<runId> or throw:<runId>
- * makes the worker that holds that run die or throw, so the fault paths of
- * the pool can be tested end to end.
+ * Test-only fault switches: GDSWEEP_TEST_FAULT=exit:<runId> or throw:<runId>
+ * makes the worker that holds that run die or throw, and
+ * GDSWEEP_TEST_DELAY_MS slows every batch, so that the fault and interrupt
+ * paths can be tested end to end.
  */
 function injectFault(spec: BatchSpec): void {
+  const delay = Number(process.env.GDSWEEP_TEST_DELAY_MS ?? 0);
+  // Slow every batch down so that tests can interrupt a run half-way.
+  if (delay > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, delay);
   const fault = process.env.GDSWEEP_TEST_FAULT;
   if (!fault) return;
   const m = /^(exit|throw):(\d+)$/.exec(fault);

@@ -84,7 +84,8 @@ describe('gdsweep run (built binary)', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^gdsweep: a worker failed while running runs \d+\.\.\d+ \(first: lr=[\d.e-]+, start=-?[\d.]+, schedule=constant, optimizer=gd\): .+\n$/m);
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    expect(readdirSync(out)).toEqual([]);
+    // No output folder; only the journal of finished batches, kept for the rerun.
+    expect(readdirSync(out)).toEqual(['.small.journal']);
   });
 
   it('a worker that throws is reported the same way', () => {
@@ -92,7 +93,7 @@ describe('gdsweep run (built binary)', () => {
     const r = gdsweep(['run', 'tests/fixtures/sweeps/small.yaml', '--out', out], { env: { GDSWEEP_TEST_FAULT: 'throw:3' } });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/a worker failed while running runs 0\.\.\d+ .*injected fault at run 3/);
-    expect(readdirSync(out)).toEqual([]);
+    expect(readdirSync(out).filter((f) => !f.endsWith('.journal'))).toEqual([]);
   });
 });
 

@@ -1,0 +1,88 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, gdsweep, ROOT, tempDir } from '../helpers/cli.js';
+
+/** Start a slowed-down run and send `signal` once the journal holds `batches` finished batches. */
+function interruptedRun(out: string, signal: 'SIGINT' | 'SIGTERM', batches: number): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, 'run', 'tests/fixtures/sweeps/medium.yaml', '--out', out, '--no-report', '--workers', '2'], {
+      cwd: ROOT,
+      env: { ...process.env, CI: 'true', GDSWEEP_TEST_DELAY_MS: '150' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const journal = join(out, '.medium.journal');
+    const timer = setInterval(() => {
+      if (existsSync(journal) && readFileSync(journal, 'utf8').split('\n').length > batches + 1) {
+        clearInterval(timer);
+        child.kill(signal);
+      }
+    }, 20);
+    child.on('exit', (code) => {
+      clearInterval(timer);
+      resolve({ code, stderr });
+    });
+  });
+}
+
+describe('interrupt and resume', () => {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    it(`${signal} mid-run exits ${code}, keeps finished batches, and a rerun gives the uninterrupted bytes`, async () => {
+      const whole = tempDir();
+      expect(gdsweep(['run', 'tests/fixtures/sweeps/medium.yaml', '--out', whole, '--no-report', '--quiet']).status).toBe(0);
+
+      const out = tempDir();
+      const r = await interruptedRun(out, signal, 2);
+      expect(r.code).toBe(code);
+      expect(r.stderr).toMatch(new RegExp(`interrupted by ${signal}; finished work was kept, rerun the same command to resume`));
+      expect(existsSync(join(out, 'medium'))).toBe(false);
+      const journal = readFileSync(join(out, '.medium.journal'), 'utf8').trim().split('\n');
+      // A header and at least one finished batch, but not all of them.
+      expect(journal.length).toBeGreaterThan(1);
+
+      const again = gdsweep(['run', 'tests/fixtures/sweeps/medium.yaml', '--out', out, '--no-report']);
+      expect(again.status).toBe(0);
+      const m = /resumed: (\d+) of (\d+) tracks were already done/.exec(again.stdout);
+      expect(m).not.toBeNull();
+      expect(Number(m?.[1])).toBeGreaterThan(0);
+      expect(Number(m?.[1])).toBeLessThan(Number(m?.[2]));
+      for (const f of ['results.json', 'results.csv']) {
+        expect(readFileSync(join(out, 'medium', f))).toEqual(readFileSync(join(whole, 'medium', f)));
+      }
+      // The journal has served its purpose.
+      expect(readdirSync(out)).toEqual(['medium']);
+    });
+  }
+
+  it('tolerates a torn last journal line', async () => {
+    const whole = tempDir();
+    expect(gdsweep(['run', 'tests/fixtures/sweeps/medium.yaml', '--out', whole, '--no-report', '--quiet']).status).toBe(0);
+    const out = tempDir();
+    const r = await interruptedRun(out, 'SIGINT', 2);
+    expect(r.code).toBe(130);
+    const path = join(out, '.medium.journal');
+    const text = readFileSync(path, 'utf8');
+    const { writeFileSync } = await import('node:fs');
+    // Cut the file in the middle of its last line, as a kill during a write would.
+    writeFileSync(path, text.slice(0, text.length - Math.floor(text.split('\n').slice(-2)[0]!.length / 2)));
+    expect(gdsweep(['run', 'tests/fixtures/sweeps/medium.yaml', '--out', out, '--no-report', '--quiet']).status).toBe(0);
+    expect(readFileSync(join(out, 'medium', 'results.json'))).toEqual(readFileSync(join(whole, 'medium', 'results.json')));
+  });
+
+  it('reuses the results of an identical plan, and --force recomputes', () => {
+    const out = tempDir();
+    expect(gdsweep(['run', 'sweeps/seed.yaml', '--out', out, '--no-report']).status).toBe(0);
+    const again = gdsweep(['run', 'sweeps/seed.yaml', '--out', out, '--no-report']);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toMatch(/^seed: results of this plan \([0-9a-f]{16}\) are already in .*seed; reused them \(--force recomputes\)\n$/);
+    const forced = gdsweep(['run', 'sweeps/seed.yaml', '--out', out, '--no-report', '--force']);
+    expect(forced.stdout).toMatch(/seed: 8 runs/);
+  });
+});
