@@ -82,6 +82,20 @@ export function buildCli(argv: string[], io: Io, setCode: (code: number) => void
       },
     )
     .command(
+      'merge <dirs..>',
+      'join shard outputs into one sweep (same bytes as an unsharded run)',
+      (c) =>
+        c
+          .positional('dirs', { type: 'string', array: true, demandOption: true })
+          .option('out', { type: 'string', default: 'reports', describe: 'output folder' })
+          .option('report', { type: 'boolean', default: true, describe: 'write the report (--no-report: results only)' }),
+      async (a) => {
+        const { mergeCommand } = await import('./commands/merge.js');
+        const { reportWriter } = await import('./report/writer.js');
+        setCode(await mergeCommand(a.dirs, { out: a.out, quiet: a.quiet, report: a.report }, io, reportWriter));
+      },
+    )
+    .command(
       'schema',
       'print the JSON Schema of sweep files',
       (c) => c,

@@ -8,7 +8,7 @@ import { SweepConfigError } from '../errors.js';
 import { ExpressionError, type GrammarLimits, DEFAULT_GRAMMAR_LIMITS, parseExpression } from '../objective/grammar.js';
 import { deriveExpression, DerivativeError } from '../objective/objective.js';
 import { findBuiltin, BUILTINS } from '../objective/builtins.js';
-import { arange, geomspace, linspace, roundHalfEven } from '../plan/numpy.js';
+import { arange, arangeLength, geomspace, linspace, roundHalfEven } from '../plan/numpy.js';
 import { randomStarts } from '../plan/random.js';
 import { sweepSchema, type SweepFile } from './schema.js';
 import { OPTIMIZER_DEFAULTS, optimizerLabel, type Optimizer, type Schedule, type SweepConfig, type TrajectorySelector } from './types.js';
@@ -33,7 +33,7 @@ export function formatPath(path: readonly PathSegment[]): string {
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'nothing';
-  if (Array.isArray(value)) return 'a list';
+  if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : 'a list';
   if (typeof value === 'number') {
     if (Number.isNaN(value)) return 'NaN';
     if (!Number.isFinite(value)) return value > 0 ? 'infinity' : '-infinity';
@@ -41,7 +41,10 @@ function describe(value: unknown): string {
   }
   if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 37) + '...' : value)}`;
   if (typeof value === 'boolean') return `${value}`;
-  return 'a mapping';
+  const keys = Object.keys(value as object);
+  if (keys.length === 0) return 'an empty mapping';
+  const shown = keys.slice(0, 4).join(', ') + (keys.length > 4 ? ', ...' : '');
+  return `a mapping with ${keys.length === 1 ? 'key' : 'keys'} ${shown}`;
 }
 
 function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
@@ -54,90 +57,229 @@ function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 type Issue = z.core.$ZodIssue;
-
-function depthOf(issues: readonly Issue[]): number {
-  return Math.max(0, ...issues.map((i) => i.path.length + (i.code === 'invalid_type' ? 0 : 0.5)));
+type Path = (string | number)[];
+/** A schema issue with its path from the top of the file. */
+interface Leaf {
+  issue: Issue;
+  path: Path;
 }
 
-/** For a failed union, the branch that got furthest explains the error best. */
-function bestIssue(issue: Issue, data: unknown): Issue {
-  if (issue.code !== 'invalid_union') return issue;
-  const branches = (issue as Issue & { errors: Issue[][] }).errors;
-  let best: Issue[] | null = null;
-  let bestDepth = issue.path.length + 0.5;
-  for (const branch of branches) {
-    const relevant = branch.map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as Issue);
-    const d = depthOf(relevant);
-    // A branch that failed only on its own type (or on unknown keys of the
-    // wrong shape) says nothing more than the union's own message.
-    const onlyTopTypeError = relevant.every((i) => i.path.length === issue.path.length && (i.code === 'invalid_type' || i.code === 'unrecognized_keys' || i.code === 'invalid_value'));
-    if (!onlyTopTypeError && d > bestDepth) {
-      best = relevant;
-      bestDepth = d;
+function cleanPath(path: readonly PropertyKey[]): Path {
+  return path.filter((p): p is string | number => typeof p !== 'symbol');
+}
+
+/** A required key that is absent: a type error (or a failed union) where there is no value. */
+function isMissing(leaf: Leaf, data: unknown): boolean {
+  return (leaf.issue.code === 'invalid_type' || leaf.issue.code === 'invalid_union') && leaf.path.length > 0 && valueAt(data, leaf.path) === undefined;
+}
+
+/**
+ * A failed union reports every branch. The branch that explains the error is
+ * the one that matched the value's shape: a branch that failed only at the
+ * union's own place (wrong type, or a mapping whose single key belongs to
+ * another branch) says nothing. Of the rest, the branch with the fewest
+ * issues, then the one that got deepest, wins. When no branch stands out,
+ * the union's own message ("expected a number, a list, or ...") is best.
+ */
+function resolveIssue(issue: Issue, prefix: Path, data: unknown): Leaf[] {
+  const path = [...prefix, ...cleanPath(issue.path)];
+  if (issue.code !== 'invalid_union') return [{ issue, path }];
+  const self: Leaf[] = [{ issue, path }];
+  if (valueAt(data, path) === undefined) return self;
+  const depth = (l: Leaf) => l.path.length - (isMissing(l, data) ? 1 : 0) + (l.issue.code === 'invalid_type' || isMissing(l, data) ? 0 : 0.5);
+  let best: { leaves: Leaf[]; count: number; depth: number } | null = null;
+  let tie = false;
+  for (const branch of (issue as Issue & { errors: Issue[][] }).errors) {
+    const leaves = branch.flatMap((i) => resolveIssue(i, path, data));
+    const offShape = leaves.every(
+      (l) =>
+        (l.path.length === path.length && l.issue.code !== 'invalid_union' && l.issue.code !== 'too_small' && l.issue.code !== 'too_big') ||
+        (l.path.length === path.length + 1 && isMissing(l, data)),
+    );
+    if (offShape || leaves.length === 0) continue;
+    const cand = { leaves, count: leaves.length, depth: Math.max(...leaves.map(depth)) };
+    if (!best || cand.count < best.count || (cand.count === best.count && cand.depth > best.depth)) {
+      best = cand;
+      tie = false;
+    } else if (cand.count === best.count && cand.depth === best.depth) tie = true;
+  }
+  return best && !tie ? best.leaves : self;
+}
+
+/** Edit distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0] as number;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j] as number;
+      row[j] = Math.min((row[j] as number) + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
     }
   }
-  if (!best || best.length === 0) return issue;
-  return bestIssue(best[0] as Issue, data);
+  return row[b.length] as number;
 }
 
-function issueToError(source: YamlSource, data: unknown, raw: Issue): SweepConfigError {
-  const issue = bestIssue(raw, data);
-  const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-  const value = valueAt(data, path);
-  switch (issue.code) {
-    case 'unrecognized_keys': {
-      const key = issue.keys[0] ?? '';
-      const parent = valueAt(data, path);
-      const known = parent && typeof parent === 'object' ? '' : '';
-      return source.error([...path, key], `${formatPath([...path, key])}: unknown key${known}`, { key: true });
+/** The closest of `known` to `word`, if it is close enough to be a typo. */
+export function didYouMean(word: string, known: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestD = Infinity;
+  for (const k of known) {
+    const d = k.toLowerCase() === word.toLowerCase() ? 0 : distance(word, k);
+    if (d < bestD) {
+      best = k;
+      bestD = d;
     }
-    case 'invalid_type': {
-      if (value === undefined) {
-        const key = path[path.length - 1];
-        return source.error(path.slice(0, -1), `${formatPath(path)}: missing (required key '${String(key)}')`);
-      }
-      if (typeof value === 'number' && !Number.isFinite(value)) {
-        return source.error(path, `${formatPath(path)}: must be a finite number, got ${describe(value)}`);
-      }
-      return source.error(path, `${formatPath(path)}: ${issue.message}, got ${describe(value)}`);
+  }
+  return best !== null && bestD <= Math.max(1, Math.floor(word.length / 4)) + (word.length > 3 ? 1 : 0) ? best : null;
+}
+
+interface SchemaNode {
+  _zod: { def: { type: string; shape?: Record<string, SchemaNode>; innerType?: SchemaNode; options?: SchemaNode[]; element?: SchemaNode; items?: SchemaNode[] } };
+}
+
+/** The keys a strict object at `path` accepts, read from the schema itself. */
+function knownKeys(schema: SchemaNode, path: readonly (string | number)[]): string[] {
+  const def = schema._zod.def;
+  switch (def.type) {
+    case 'optional':
+    case 'nullable':
+    case 'default':
+      return def.innerType ? knownKeys(def.innerType, path) : [];
+    case 'union':
+      return [...new Set((def.options ?? []).flatMap((o) => knownKeys(o, path)))];
+    case 'object': {
+      if (path.length === 0) return Object.keys(def.shape ?? {});
+      const [head, ...rest] = path;
+      const child = typeof head === 'string' ? def.shape?.[head] : undefined;
+      return child ? knownKeys(child, rest) : [];
+    }
+    case 'array':
+      return path.length > 0 && typeof path[0] === 'number' && def.element ? knownKeys(def.element, path.slice(1)) : [];
+    case 'tuple': {
+      const item = typeof path[0] === 'number' ? def.items?.[path[0]] : undefined;
+      return item ? knownKeys(item, path.slice(1)) : [];
     }
     default:
-      if (issue.code === 'invalid_union' && typeof value === 'number' && !Number.isFinite(value)) {
-        return source.error(path, `${formatPath(path)}: must be a finite number, got ${describe(value)}`);
-      }
-      return source.error(path, `${formatPath(path)}: ${issue.message}${issue.code === 'invalid_union' || issue.code === 'invalid_value' ? `, got ${describe(value)}` : ''}`);
+      return [];
   }
+}
+
+function issueToError(source: YamlSource, data: unknown, leaf: Leaf): SweepConfigError {
+  const { issue, path } = leaf;
+  const value = valueAt(data, path);
+  const where = formatPath(path);
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0] ?? '';
+    const known = knownKeys(sweepSchema as unknown as SchemaNode, path).filter((k) => k !== '$schema');
+    const guess = didYouMean(key, known);
+    const hint = guess ? ` (did you mean ${guess}?)` : known.length ? ` (expected ${known.length > 1 ? 'one of ' : ''}${known.join(', ')})` : '';
+    return source.error([...path, key], `${formatPath([...path, key])}: unknown key${hint}`, { key: true });
+  }
+  if (isMissing(leaf, data)) {
+    return source.error(path.slice(0, -1), `${where}: required key is missing`);
+  }
+  if (typeof value === 'number' && !Number.isFinite(value) && (issue.code === 'invalid_type' || issue.code === 'invalid_union')) {
+    return source.error(path, `${where}: must be a finite number, got ${describe(value)}`);
+  }
+  let hint = '';
+  // A misspelt name (`adamw`) or generator (`{linspac: ...}`): suggest the nearest.
+  const word = typeof value === 'string' ? value : value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 1 ? Object.keys(value)[0] : undefined;
+  if (word !== undefined) {
+    const guess = didYouMean(word, enumValues(issue));
+    if (guess && guess !== word) hint = ` (did you mean ${guess}?)`;
+  }
+  return source.error(path, `${where}: ${issue.message}, got ${describe(value)}${hint}`);
+}
+
+/**
+ * The names a union accepts at this place: the values of an enum branch, and
+ * the single keys that name the mapping branches (`linspace`, `momentum`).
+ */
+function enumValues(issue: Issue): string[] {
+  if (issue.code === 'invalid_value') return issue.values.filter((v): v is string => typeof v === 'string');
+  if (issue.code === 'invalid_union') {
+    return (issue as Issue & { errors: Issue[][] }).errors.flatMap((branch) =>
+      branch.flatMap((i) => {
+        if (i.path.length === 0) return enumValues(i);
+        if (i.path.length === 1 && i.code === 'invalid_type' && typeof i.path[0] === 'string') return [i.path[0]];
+        return [];
+      }),
+    );
+  }
+  return [];
+}
+
+/** zod's messages where the schema gives none, in the words of a YAML file. */
+function defaultMessage(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code !== 'invalid_type') return undefined;
+  const words: Record<string, string> = { object: 'a mapping', array: 'a list', number: 'a number', string: 'a string', boolean: 'true or false', int: 'a whole number' };
+  return `must be ${words[issue.expected] ?? issue.expected}`;
+}
+
+/** The one issue to report: unknown keys and wrong values in file order; missing keys last (a misspelt key explains them). */
+function firstIssue(source: YamlSource, data: unknown, issues: readonly Issue[]): Leaf {
+  const leaves = issues.flatMap((i) => resolveIssue(i, [], data));
+  const rank = (l: Leaf) => {
+    const at = l.issue.code === 'unrecognized_keys' ? source.nodeAt([...l.path, l.issue.keys[0] ?? ''], true) : source.nodeAt(l.path);
+    return [isMissing(l, data) ? 1 : 0, at?.range?.[0] ?? 0] as const;
+  };
+  const ranked = leaves.map((l) => ({ l, r: rank(l) }));
+  ranked.sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1]);
+  return (ranked[0] as { l: Leaf }).l;
 }
 
 type AxisValue = SweepFile['learning_rate'];
 
-function expandAxis(source: YamlSource, path: PathSegment[], axis: AxisValue, limits: LoadLimits): { values: number[]; generated: boolean } {
+interface Axis {
+  values: number[];
+  /** The generator's name when the axis was not a list: linspace, geomspace or range. */
+  generator: 'linspace' | 'geomspace' | 'range' | null;
+}
+
+function expandAxis(source: YamlSource, path: PathSegment[], axis: AxisValue, limits: LoadLimits): Axis {
   const name = formatPath(path);
-  if (typeof axis === 'number') return { values: [axis], generated: false };
-  if (Array.isArray(axis)) return { values: axis, generated: false };
+  if (typeof axis === 'number') return { values: [axis], generator: null };
+  if (Array.isArray(axis)) return { values: axis, generator: null };
   const tooMany = (n: number, gen: string) =>
-    source.error(path, `${name}: ${gen} gives ${n} values, more than ${limits.maxAxisValues} (raise it with --max-runs)`);
+    source.error([...path, gen], `${name}.${gen}: gives ${Number.isFinite(n) ? n : 'too many'} values, more than ${limits.maxAxisValues} (raise it with --max-runs)`);
+  let axisOut: Axis;
   if ('linspace' in axis) {
     const { from, to, num } = axis.linspace;
     if (num > limits.maxAxisValues) throw tooMany(num, 'linspace');
-    return { values: linspace(from, to, num), generated: true };
-  }
-  if ('geomspace' in axis) {
+    axisOut = { values: linspace(from, to, num), generator: 'linspace' };
+  } else if ('geomspace' in axis) {
     const { from, to, num } = axis.geomspace;
-    if (from === 0 || to === 0 || Math.sign(from) !== Math.sign(to)) {
-      throw source.error([...path, 'geomspace'], `${name}: geomspace needs from and to of the same sign and non-zero (a geometric sequence cannot include zero), got from ${from}, to ${to}`);
+    const at = (k: 'from' | 'to') => [...path, 'geomspace', k];
+    if (from === 0 || to === 0) {
+      const k = from === 0 ? 'from' : 'to';
+      throw source.error(at(k), `${name}.geomspace.${k}: must not be 0 (a geometric sequence cannot include zero)`);
+    }
+    if (Math.sign(from) !== Math.sign(to)) {
+      throw source.error(at('to'), `${name}.geomspace.to: must have the same sign as from (a geometric sequence cannot cross zero), got from ${from}, to ${to}`);
     }
     if (num > limits.maxAxisValues) throw tooMany(num, 'geomspace');
-    return { values: geomspace(from, to, num), generated: true };
+    axisOut = { values: geomspace(from, to, num), generator: 'geomspace' };
+  } else {
+    const { from, to, step } = axis.range;
+    if (step === 0) throw source.error([...path, 'range', 'step'], `${name}.range.step: must not be 0`);
+    const len = arangeLength(from, to, step);
+    if (len === 0) {
+      throw source.error(
+        [...path, 'range', 'step'],
+        `${name}.range: from ${from} to ${to} by ${step} gives no values ('to' is excluded, and step must point from 'from' towards 'to')`,
+      );
+    }
+    if (len > limits.maxAxisValues) throw tooMany(len, 'range');
+    axisOut = { values: arange(from, to, step), generator: 'range' };
   }
-  const { from, to, step } = axis.range;
-  if (step === 0) throw source.error([...path, 'range', 'step'], `${name}: range.step must not be 0`);
-  const len = Math.ceil((to - from) / step);
-  if (!(len > 0)) {
-    throw source.error([...path, 'range'], `${name}: range from ${from} to ${to} by ${step} is empty (to is excluded; step must point from 'from' towards 'to')`);
+  // Ends far enough apart overflow float64 (NumPy gives inf and nan there too).
+  const bad = axisOut.values.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) {
+    throw source.error([...path, axisOut.generator as string], `${name}.${axisOut.generator}: value [${bad}] is ${axisOut.values[bad]}: from and to are too far apart to compute in float64`);
   }
-  if (len > limits.maxAxisValues) throw tooMany(len, 'range');
-  return { values: arange(from, to, step), generated: true };
+  return axisOut;
 }
 
 function checkExpression(source: YamlSource, path: PathSegment[], expr: string, limits: GrammarLimits): void {
@@ -179,15 +321,17 @@ export function buildConfig(source: YamlSource, data: unknown, limits: LoadLimit
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw source.error([], `expected a mapping with name, objective, starts, learning_rate and epochs, got ${describe(data)}`);
   }
-  const parsed = sweepSchema.safeParse(data, { reportInput: true });
-  if (!parsed.success) {
-    const issues = [...parsed.error.issues].sort((a, b) => {
-      const pa = source.nodeAt(a.path.filter((p): p is string | number => typeof p !== 'symbol'))?.range?.[0] ?? 0;
-      const pb = source.nodeAt(b.path.filter((p): p is string | number => typeof p !== 'symbol'))?.range?.[0] ?? 0;
-      return pa - pb;
-    });
-    throw issueToError(source, data, issues[0] as Issue);
+  const objective = (data as Record<string, unknown>).objective;
+  if (objective && typeof objective === 'object' && !Array.isArray(objective) && 'builtin' in objective) {
+    // The two kinds of objective, mixed: say so rather than "expected one or the other".
+    for (const key of ['expr', 'derivative']) {
+      if (key in objective) {
+        throw source.error(['objective', key], `objective.${key}: not allowed with objective.builtin (a builtin brings its own expression and derivative)`, { key: true });
+      }
+    }
   }
+  const parsed = sweepSchema.safeParse(data, { reportInput: true, error: defaultMessage });
+  if (!parsed.success) throw issueToError(source, data, firstIssue(source, data, parsed.error.issues));
   const file = parsed.data;
 
   // Objective.
@@ -198,7 +342,10 @@ export function buildConfig(source: YamlSource, data: unknown, limits: LoadLimit
   if ('builtin' in file.objective) {
     const b = findBuiltin(file.objective.builtin);
     if (!b) {
-      throw source.error(['objective', 'builtin'], `objective.builtin: unknown objective '${file.objective.builtin}' (expected one of ${BUILTINS.map((x) => x.name).join(', ')})`);
+      const names = BUILTINS.map((x) => x.name);
+      const guess = didYouMean(file.objective.builtin, names);
+      const hint = guess ? `did you mean ${guess}?` : `expected one of ${names.join(', ')}`;
+      throw source.error(['objective', 'builtin'], `objective.builtin: unknown objective '${file.objective.builtin}' (${hint})`);
     }
     builtin = b.name;
     expr = b.expr;
@@ -226,7 +373,7 @@ export function buildConfig(source: YamlSource, data: unknown, limits: LoadLimit
   // Axes.
   let starts: number[];
   if (typeof file.starts === 'object' && !Array.isArray(file.starts) && 'random' in file.starts) {
-    if (!domain) throw source.error(['starts', 'random'], 'starts.random: needs objective.domain to draw from');
+    if (!domain) throw source.error(['starts', 'random'], 'starts.random: needs objective.domain: [from, to] to draw the starts from');
     const { count, seed } = file.starts.random;
     if (count > 2001) throw source.error(['starts', 'random', 'count'], `starts.random.count: at most 2001 distinct points can be drawn from the domain grid, got ${count}`);
     starts = randomStarts(domain, count, seed);
@@ -236,23 +383,29 @@ export function buildConfig(source: YamlSource, data: unknown, limits: LoadLimit
 
   const lrAxis = expandAxis(source, ['learning_rate'], file.learning_rate, limits);
   lrAxis.values.forEach((lr, i) => {
-    if (!(lr > 0) || !Number.isFinite(lr)) {
-      const where: PathSegment[] = lrAxis.generated ? ['learning_rate'] : Array.isArray(file.learning_rate) ? ['learning_rate', i] : ['learning_rate'];
-      const label = lrAxis.generated ? `learning_rate: value ${i} is ${lr}; every learning rate` : formatPath(where);
-      throw source.error(where, `${label}: must be a positive number`);
+    if (lr > 0 && Number.isFinite(lr)) return;
+    if (lrAxis.generator) {
+      throw source.error(['learning_rate', lrAxis.generator], `learning_rate.${lrAxis.generator}: value [${i}] is ${lr}; every learning rate must be a positive number`);
     }
+    // The SPEC's own example: `learning_rate[2]: must be a positive number`.
+    const where: PathSegment[] = Array.isArray(file.learning_rate) ? ['learning_rate', i] : ['learning_rate'];
+    throw source.error(where, `${formatPath(where)}: must be a positive number`);
   });
 
   const epochAxis = expandAxis(source, ['epochs'], file.epochs, limits);
+  const MAX_EPOCHS = 2 ** 31 - 1;
   const epochs = epochAxis.values.map((e, i) => {
-    const v = epochAxis.generated ? roundHalfEven(e) : e;
-    if (!Number.isInteger(v) || v < 0) {
-      const where: PathSegment[] = !epochAxis.generated && Array.isArray(file.epochs) ? ['epochs', i] : ['epochs'];
-      const label = epochAxis.generated ? `epochs: value ${i} rounds to ${v}; every epoch count` : formatPath(where);
-      throw source.error(where, `${label}: must be a whole number of epochs, 0 or more`);
+    // numpy.round for generated values; `+ 0` turns its -0 into 0.
+    const v = epochAxis.generator ? roundHalfEven(e) + 0 : e;
+    const ok = Number.isInteger(v) && v >= 0 && v <= MAX_EPOCHS;
+    if (ok) return v;
+    const rule = v > MAX_EPOCHS ? `must be at most ${MAX_EPOCHS}` : 'must be a whole number, 0 or more';
+    if (epochAxis.generator) {
+      const what = v === e ? `${e}` : `${e}, which rounds to ${v}`;
+      throw source.error(['epochs', epochAxis.generator], `epochs.${epochAxis.generator}: value [${i}] is ${what}; every epoch count ${rule}`);
     }
-    if (v > 2 ** 31 - 1) throw source.error(['epochs'], `epochs: ${v} is more than ${2 ** 31 - 1} epochs`);
-    return v;
+    const where: PathSegment[] = Array.isArray(file.epochs) ? ['epochs', i] : ['epochs'];
+    throw source.error(where, `${formatPath(where)}: ${rule.replace('a whole number', 'a whole number of epochs')}, got ${e}`);
   });
 
   const schedules: Schedule[] = file.schedule === undefined ? ['constant'] : Array.isArray(file.schedule) ? file.schedule : [file.schedule];
@@ -276,19 +429,20 @@ export function buildConfig(source: YamlSource, data: unknown, limits: LoadLimit
     trajectories: [],
   };
 
-  // Trajectory selectors must each pick at least one run.
+  // Trajectory selectors must each pick at least one run: every value they
+  // name must be on its axis (the grid is a product, so that is enough).
   const selectors: TrajectorySelector[] = file.report?.trajectories ?? [];
   selectors.forEach((sel, i) => {
-    const miss = (key: string, v: unknown, list: readonly unknown[]) => {
-      if (v !== undefined && !list.includes(v)) {
-        throw source.error(['report', 'trajectories', i, key], `report.trajectories[${i}].${key}: ${String(v)} is not a value of the ${key} axis`);
-      }
+    const miss = (key: keyof TrajectorySelector, axis: string, v: unknown, list: readonly unknown[]) => {
+      if (v === undefined || list.includes(v)) return;
+      const shown = list.length <= 8 ? list.map(String).join(', ') : `${list.slice(0, 6).map(String).join(', ')}, ... ${list.length} values`;
+      throw source.error(['report', 'trajectories', i, key], `report.trajectories[${i}].${key}: ${String(v)} is not a value of ${axis} (${shown})`);
     };
-    miss('learning_rate', sel.learning_rate, config.learningRates);
-    miss('epochs', sel.epochs, config.epochs);
-    miss('start', sel.start, config.starts);
-    miss('schedule', sel.schedule, config.schedules);
-    miss('optimizer', sel.optimizer, config.optimizers.map(optimizerLabel));
+    miss('learning_rate', 'learning_rate', sel.learning_rate, config.learningRates);
+    miss('epochs', 'epochs', sel.epochs, config.epochs);
+    miss('start', 'starts', sel.start, config.starts);
+    miss('schedule', 'schedule', sel.schedule, config.schedules);
+    miss('optimizer', 'optimizer', sel.optimizer, config.optimizers.map(optimizerLabel));
   });
   config.trajectories = selectors;
   return config;

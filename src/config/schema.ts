@@ -31,7 +31,7 @@ function numberAxis(what: string) {
       geomspace,
       range,
     ],
-    { error: `expected ${what}: a number, a list, or one of {linspace|geomspace|range: {...}}` },
+    { error: `expected a number, a list of ${what}, or one of {linspace|geomspace|range: {...}}` },
   );
 }
 
@@ -86,7 +86,7 @@ export const sweepSchema = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9_-]*$/, { error: 'must match [a-z0-9][a-z0-9_-]* (it names the output folder)' }),
   title: z.string({ error: 'must be a string' }).max(200, { error: 'must be at most 200 characters' }).optional(),
   objective,
-  starts: z.union([numberAxis('starts'), random], { error: 'expected starts: a number, a list, or one of {linspace|geomspace|range|random: {...}}' }),
+  starts: z.union([numberAxis('starts'), random], { error: 'expected a number, a list of starts, or one of {linspace|geomspace|range|random: {...}}' }),
   learning_rate: numberAxis('learning rates'),
   epochs: numberAxis('epoch counts'),
   schedule: z.union([scheduleName, z.array(scheduleName).min(1, { error: 'must not be empty' })]).optional(),

@@ -4,7 +4,7 @@
  * before anything else looks at the data.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Scalar, type YAMLError } from 'yaml';
 import { SweepConfigError } from '../errors.js';
 
 export interface ReadLimits {
@@ -61,12 +61,49 @@ export class YamlSource {
     const node = this.nodeAt(path, opts.key ?? false);
     let offset = node?.range?.[0] ?? 0;
     if (opts.valueOffset !== undefined && node && isScalar(node) && typeof node.value === 'string' && node.range) {
-      // A quoted scalar's value begins one character after its quote.
-      const first = this.text[node.range[0]];
-      offset = node.range[0] + (first === '"' || first === "'" ? 1 : 0) + opts.valueOffset;
+      offset = this.sourceOffset(node as Scalar<string>, opts.valueOffset);
     }
     const { line, col } = this.at(offset);
     return new SweepConfigError(this.file, line, col, detail);
+  }
+
+  /**
+   * The offset in the file of character `index` of a string scalar's value,
+   * so that an error inside an expression points at the offending character
+   * whether the scalar is plain, quoted (with escapes) or a block scalar.
+   * The value is aligned with the source text character by character:
+   * quotes, escapes, indentation and folded line breaks are what differ.
+   */
+  private sourceOffset(node: Scalar<string>, index: number): number {
+    const [start, end] = node.range as [number, number, number];
+    const value = node.value;
+    let p = start;
+    if (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') p = start + 1;
+    else if (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') {
+      const nl = this.text.indexOf('\n', start);
+      p = nl < 0 ? end : nl + 1;
+    }
+    const limit = Math.min(end, this.text.length);
+    for (let i = 0; i < Math.min(index, value.length); i++) {
+      const c = value[i] as string;
+      // Skip what the value does not contain: indentation, escapes' backslashes,
+      // doubled quotes, line breaks folded to one space.
+      while (p < limit && this.text[p] !== c && !(c === ' ' && this.text[p] === '\n')) p++;
+      if (p >= limit) return start;
+      if (c === ' ' && this.text[p] === '\n') {
+        // A folded break: skip it and the next line's indentation.
+        p++;
+        while (p < limit && (this.text[p] === ' ' || this.text[p] === '\t')) p++;
+        continue;
+      }
+      p++;
+    }
+    // Land on the character itself, past any indentation before it.
+    while (p < limit && index < value.length && this.text[p] !== value[index]) {
+      if (this.text[p] !== ' ' && this.text[p] !== '\t' && this.text[p] !== '\n' && this.text[p] !== '\\' && this.text[p] !== "'") break;
+      p++;
+    }
+    return p;
   }
 }
 
@@ -79,6 +116,71 @@ function fileError(file: string, text: string, offset: number, detail: string): 
       col = 1;
     } else col++;
   }
+  return new SweepConfigError(file, line, col, detail);
+}
+
+/** The position of the last '[' or '{' still open at `end` (quotes and comments skipped). */
+function unclosedFlowAt(text: string, end: number): number | null {
+  const open: number[] = [];
+  let quote: string | null = null;
+  for (let i = 0; i < end && i < text.length; i++) {
+    const c = text[i] as string;
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = null;
+      continue;
+    }
+    if (c === '#' && (i === 0 || /\s/.test(text[i - 1] as string))) {
+      const nl = text.indexOf('\n', i);
+      if (nl < 0) break;
+      i = nl;
+    } else if ((c === '"' || c === "'") && (i === 0 || /[\s[{,:]/.test(text[i - 1] as string))) quote = c;
+    else if (c === '[' || c === '{') open.push(i);
+    else if (c === ']' || c === '}') open.pop();
+  }
+  return open.length ? (open[open.length - 1] as number) : null;
+}
+
+/** One line for the first YAML error, at the place a user needs to look. */
+function syntaxError(source: YamlSource, err: YAMLError): SweepConfigError {
+  const file = source.file;
+  const msg = err.message.split('\n')[0]?.replace(/ at line \d+, column \d+.*$/, '') ?? 'YAML syntax error';
+  let offset = err.pos[0];
+  let detail = `YAML: ${msg}`;
+  if (err.code === 'DUPLICATE_KEY') {
+    // Name the key and where it was first given.
+    let found: { key: string; first: number } | null = null;
+    visit(source.doc, {
+      Map(_, map) {
+        const seen = new Map<unknown, number>();
+        for (const pair of map.items) {
+          if (!isScalar(pair.key) || !pair.key.range) continue;
+          const k = pair.key.value;
+          const prev = seen.get(k);
+          if (prev !== undefined && pair.key.range[0] === err.pos[0]) {
+            found = { key: String(k), first: prev };
+            return visit.BREAK;
+          }
+          if (prev === undefined) seen.set(k, pair.key.range[0]);
+        }
+        return undefined;
+      },
+    });
+    const f = found as { key: string; first: number } | null;
+    if (f) detail = `${f.key}: key given twice (first on line ${source.at(f.first).line}); each key may appear once`;
+    else detail = 'YAML: key given twice; each key may appear once';
+  } else if (err.code === 'BAD_INDENT' && /^Flow (sequence|map)/.test(msg)) {
+    // The parser notices where the next key begins; the mistake is the bracket never closed.
+    const at = unclosedFlowAt(source.text, err.pos[0]);
+    if (at !== null) {
+      offset = at;
+      const c = source.text[at] === '[' ? ['[', ']', 'list'] : ['{', '}', 'mapping'];
+      detail = `YAML: '${c[0]}' is never closed: a flow ${c[2]} must end with '${c[1]}' before the next key`;
+    }
+  } else if (err.code === 'MULTIPLE_DOCS') {
+    detail = "YAML: a sweep file holds one document, but a second one begins here ('---')";
+  }
+  const { line, col } = source.at(offset);
   return new SweepConfigError(file, line, col, detail);
 }
 
@@ -118,11 +220,7 @@ export function readYamlSource(file: string, limits: ReadLimits = DEFAULT_READ_L
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true, stringKeys: false });
   const source = new YamlSource(file, text, doc, lines);
   const first = doc.errors[0];
-  if (first) {
-    const { line, col } = source.at(first.pos[0]);
-    const msg = first.message.split('\n')[0]?.replace(/ at line \d+, column \d+.*$/, '') ?? 'YAML syntax error';
-    throw new SweepConfigError(file, line, col, `YAML: ${msg}`);
-  }
+  if (first) throw syntaxError(source, first);
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 100 });
@@ -135,7 +233,8 @@ export function readYamlSource(file: string, limits: ReadLimits = DEFAULT_READ_L
       },
     });
     const { line, col } = source.at(aliasAt);
-    throw new SweepConfigError(file, line, col, `YAML: ${(err as Error).message} (aliases expand to too much data)`);
+    const msg = (err as Error).message;
+    throw new SweepConfigError(file, line, col, /alias count/i.test(msg) ? `YAML: ${msg} (aliases expand to too much data)` : `YAML: ${msg}`);
   }
   return { source, data };
 }

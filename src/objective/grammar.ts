@@ -70,8 +70,14 @@ function tokenize(src: string): Token[] {
       tokens.push({ kind: 'lparen', text: ch, offset: i });
     } else if (ch === ')') {
       tokens.push({ kind: 'rparen', text: ch, offset: i });
+    } else if (ch === ',') {
+      throw new ExpressionError(i, `unexpected ',': functions take exactly one argument`);
+    } else if (ch === '=') {
+      throw new ExpressionError(i, `unexpected '=': an expression has no assignments or comparisons`);
+    } else if (ch === '.') {
+      throw new ExpressionError(i, `unexpected '.': there is no property access (numbers are written like 0.5)`);
     } else {
-      throw new ExpressionError(i, `unexpected '${ch}': expressions may use x, numbers, + - * / ^, parentheses, pi, e and ${FUNCTIONS.join(' ')}`);
+      throw new ExpressionError(i, `unexpected ${ch === "'" ? `"'"` : `'${ch}'`}: expressions may use x, numbers, + - * / ^, parentheses, pi, e and ${FUNCTIONS.join(' ')}`);
     }
     i++;
   }
@@ -85,6 +91,11 @@ function checkTokens(src: string, tokens: Token[], limits: GrammarLimits): void 
     const tok = tokens[k] as Token;
     const next = tokens[k + 1];
     if (tok.kind === 'lparen') {
+      if (next?.kind === 'rparen') {
+        const prev = tokens[k - 1];
+        if (prev?.kind === 'ident') throw new ExpressionError(prev.offset, `function '${prev.text}' takes exactly one argument, got none`);
+        throw new ExpressionError(tok.offset, 'empty parentheses');
+      }
       depth++;
       if (depth > limits.maxDepth) {
         throw new ExpressionError(tok.offset, `expression nested deeper than ${limits.maxDepth} levels (raise it with --max-expr-depth)`);
@@ -153,6 +164,12 @@ function checkNode(node: MathNode, src: string): void {
   }
 }
 
+/** mathjs's parse errors, in the words of this grammar. */
+const PARSE_MESSAGES: Record<string, string> = {
+  'Value expected': 'expected a number, x, pi, e, a function call or ( here',
+  'Unexpected end of expression': 'the expression ends where a value is expected',
+};
+
 /** Parse an expression of the grammar, or throw an ExpressionError with its offset. */
 export function parseExpression(src: string, limits: GrammarLimits = DEFAULT_GRAMMAR_LIMITS): MathNode {
   if (src.length > limits.maxLength) {
@@ -168,7 +185,7 @@ export function parseExpression(src: string, limits: GrammarLimits = DEFAULT_GRA
     const e = err as Error & { char?: number };
     const offset = typeof e.char === 'number' ? Math.max(0, e.char - 1) : 0;
     const msg = e.message.replace(/\s*\(char \d+\)$/, '');
-    throw new ExpressionError(Math.min(offset, src.length), `cannot parse expression: ${msg}`);
+    throw new ExpressionError(Math.min(offset, src.length), `cannot parse expression: ${PARSE_MESSAGES[msg] ?? msg}`);
   }
   if (nodeDepth(node) > limits.maxDepth * 4) {
     throw new ExpressionError(0, `expression nested deeper than ${limits.maxDepth} levels (raise it with --max-expr-depth)`);

@@ -1,0 +1,254 @@
+/**
+ * The report as plain data: everything the page, the charts and summary.md
+ * show, computed from a results document alone. Pure (no I/O, no clock, no
+ * randomness), so `run` and `render` build the same model from the same
+ * results.json, and tests can check it without rendering anything.
+ *
+ * Phases: header facts -> class counts -> maps (grid.ts) -> trade-off and
+ * theory (tradeoff.ts) -> trajectories (trajectories.ts, traced again with
+ * the engine) -> best lr per budget (best.ts) -> run table.
+ */
+import type { RunClass } from '../engine/classify.js';
+import { compileObjective, type CompiledObjective } from '../objective/objective.js';
+import type { ResultsDocument, RunRecord } from '../results/format.js';
+import { VERSION } from '../version.js';
+import { bestPerBudget, type BestForBudget } from './best.js';
+import { buildMap, valueText, type MapModel } from './grid.js';
+import { count, exact, fmt, maxOf, minOf } from './numbers.js';
+import { buildTradeoff, type TradeoffModel } from './tradeoff.js';
+import { buildTrajectories, type TrajectoriesModel } from './trajectories.js';
+
+/** Rows in the page's run table; beyond this the table is a sample (results.csv has every run). */
+export const MAX_TABLE_ROWS = 2000;
+/** Axis values listed one by one up to this many. */
+const LIST_AXIS_VALUES = 8;
+/**
+ * The objective in results.json was accepted when the sweep ran, possibly
+ * with raised --max-expr-* limits; these generous limits only guard the
+ * parser against a hand-edited file.
+ */
+const RESULTS_GRAMMAR_LIMITS = { maxLength: 100_000, maxDepth: 256 };
+
+export interface AxisFact {
+  name: string;
+  text: string;
+}
+
+export interface HeaderModel {
+  title: string;
+  name: string;
+  file: string;
+  expr: string;
+  derivative: string;
+  builtin: string | null;
+  domain: string | null;
+  curvature: string | null;
+  axes: AxisFact[];
+  tolerance: string;
+  bound: string;
+  hash: string;
+  version: string;
+  /** Set when the report is made by another version than the results. */
+  reportVersion: string | null;
+  shard: string | null;
+  runs: string;
+  tracks: string;
+  steps: string;
+}
+
+export interface TableColumn {
+  key: string;
+  label: string;
+  numeric: boolean;
+}
+
+export interface TableCell {
+  text: string;
+  /** Sort key: a number as text ("Infinity" for overflow and missing values). */
+  sort: string;
+  /** Set for values that are not finite numbers. */
+  special: boolean;
+}
+
+export interface TableRow {
+  id: number;
+  class: RunClass;
+  cells: TableCell[];
+}
+
+export interface TableModel {
+  columns: TableColumn[];
+  rows: TableRow[];
+  total: number;
+  note: string | null;
+}
+
+export interface ReportModel {
+  header: HeaderModel;
+  counts: Record<RunClass, number>;
+  total: number;
+  map: MapModel | null;
+  tradeoff: TradeoffModel | null;
+  trajectories: TrajectoriesModel;
+  best: BestForBudget[];
+  divergent: RunRecord[];
+  table: TableModel;
+  notes: string[];
+}
+
+export function countRuns(runs: readonly RunRecord[]): Record<RunClass, number> {
+  const c: Record<RunClass, number> = { converged: 0, slow: 0, divergent: 0 };
+  for (const r of runs) c[r.class]++;
+  return c;
+}
+
+function axisText(values: readonly (number | string)[]): string {
+  if (values.length <= LIST_AXIS_VALUES) return values.map((v) => (typeof v === 'number' ? exact(v) : v)).join(', ');
+  if (typeof values[0] === 'number') {
+    const nums = values as readonly number[];
+    return `${count(values.length)} values from ${fmt(minOf(nums))} to ${fmt(maxOf(nums))}`;
+  }
+  return `${count(values.length)} values: ${values.slice(0, LIST_AXIS_VALUES).join(', ')}, ...`;
+}
+
+function buildHeader(doc: ResultsDocument, curvature: string | null): HeaderModel {
+  const s = doc.sweep;
+  const ax = s.axes;
+  const axes: AxisFact[] = [
+    { name: 'learning rate', text: axisText(ax.learning_rate) },
+    { name: 'epochs', text: axisText(ax.epochs) },
+    { name: 'start', text: axisText(ax.start) },
+  ];
+  if (ax.schedule.length > 1 || ax.schedule[0] !== 'constant') axes.push({ name: 'schedule', text: axisText(ax.schedule) });
+  if (ax.optimizer.length > 1 || ax.optimizer[0] !== 'gd') axes.push({ name: 'optimizer', text: axisText(ax.optimizer) });
+  return {
+    title: s.title || s.name,
+    name: s.name,
+    file: s.file,
+    expr: s.objective.expr,
+    derivative: s.objective.derivative,
+    builtin: s.objective.builtin,
+    domain: s.objective.domain ? `[${exact(s.objective.domain[0])}, ${exact(s.objective.domain[1])}]` : null,
+    curvature,
+    axes,
+    tolerance: exact(s.classify.tolerance),
+    bound: exact(s.classify.bound),
+    hash: doc.plan.hash.slice(0, 8),
+    version: doc.tool.version,
+    reportVersion: doc.tool.version === VERSION ? null : VERSION,
+    shard: doc.plan.shard ? `shard ${doc.plan.shard.index}/${doc.plan.shard.count}: this report covers only this shard's runs` : null,
+    runs: count(doc.plan.runs),
+    tracks: count(doc.plan.tracks),
+    steps: count(doc.plan.steps),
+  };
+}
+
+function num(v: number | null, r: RunRecord): TableCell {
+  return v === null ? { text: valueText(v, r), sort: 'Infinity', special: true } : { text: fmt(v), sort: String(v), special: false };
+}
+
+function int(v: number | null): TableCell {
+  return v === null ? { text: '-', sort: 'Infinity', special: false } : { text: String(v), sort: String(v), special: false };
+}
+
+function txt(s: string, order: number): TableCell {
+  return { text: s, sort: String(order), special: false };
+}
+
+/**
+ * Every run when there are at most MAX_TABLE_ROWS; otherwise divergent runs
+ * first (never hidden by the cap unless they alone exceed it), then slow,
+ * then converged, each by id, shown in id order.
+ */
+function buildTable(doc: ResultsDocument): TableModel {
+  const ax = doc.sweep.axes;
+  const showSchedule = ax.schedule.length > 1 || ax.schedule[0] !== 'constant';
+  const showOptimizer = ax.optimizer.length > 1 || ax.optimizer[0] !== 'gd';
+  const columns: TableColumn[] = [
+    { key: 'id', label: 'run', numeric: true },
+    { key: 'lr', label: 'lr', numeric: true },
+    { key: 'epochs', label: 'epochs', numeric: true },
+    { key: 'start', label: 'start', numeric: true },
+    ...(showSchedule ? [{ key: 'schedule', label: 'schedule', numeric: false }] : []),
+    ...(showOptimizer ? [{ key: 'optimizer', label: 'optimizer', numeric: false }] : []),
+    { key: 'class', label: 'class', numeric: false },
+    { key: 'reason', label: 'reason', numeric: false },
+    { key: 'x', label: 'x', numeric: true },
+    { key: 'grad', label: "f'(x)", numeric: true },
+    { key: 'loss', label: 'loss f(x)', numeric: true },
+    { key: 'convergedAt', label: 'converged at', numeric: true },
+    { key: 'divergedAt', label: 'blew up at', numeric: true },
+  ];
+  let chosen = doc.runs;
+  let note: string | null = null;
+  if (doc.runs.length > MAX_TABLE_ROWS) {
+    const picked: RunRecord[] = [];
+    for (const k of ['divergent', 'slow', 'converged'] as const) {
+      for (const r of doc.runs) {
+        if (picked.length >= MAX_TABLE_ROWS) break;
+        if (r.class === k) picked.push(r);
+      }
+    }
+    chosen = picked.sort((a, b) => a.id - b.id);
+    note = `Showing ${count(chosen.length)} of ${count(doc.runs.length)} runs: divergent runs first, then slow, then converged. Every run is in results.csv and results.json.`;
+  }
+  const classOrder: Record<RunClass, number> = { converged: 0, slow: 1, divergent: 2 };
+  const kOrder = new Map(ax.schedule.map((s, i) => [String(s), i]));
+  const oOrder = new Map(ax.optimizer.map((o, i) => [o, i]));
+  const rows = chosen.map((r) => ({
+    id: r.id,
+    class: r.class,
+    cells: [
+      int(r.id),
+      { text: exact(r.lr), sort: String(r.lr), special: false },
+      int(r.epochs),
+      { text: exact(r.start), sort: String(r.start), special: false },
+      ...(showSchedule ? [txt(r.schedule, kOrder.get(r.schedule) ?? 0)] : []),
+      ...(showOptimizer ? [txt(r.optimizer, oOrder.get(r.optimizer) ?? 0)] : []),
+      txt(r.class, classOrder[r.class]),
+      { text: r.reason, sort: r.reason, special: false },
+      num(r.x, r),
+      num(r.grad, r),
+      num(r.loss, r),
+      int(r.convergedAt),
+      int(r.divergedAt),
+    ],
+  }));
+  return { columns, rows, total: doc.runs.length, note };
+}
+
+function compile(doc: ResultsDocument): { objective: CompiledObjective | null; error: string | null } {
+  try {
+    const o = doc.sweep.objective;
+    return { objective: compileObjective({ expr: o.expr, derivative: o.derivative }, RESULTS_GRAMMAR_LIMITS), error: null };
+  } catch (err) {
+    return { objective: null, error: `the objective could not be compiled (${(err as Error).message})` };
+  }
+}
+
+export function buildReportModel(doc: ResultsDocument): ReportModel {
+  const { objective, error } = compile(doc);
+  const counts = countRuns(doc.runs);
+  const tradeoff = doc.runs.length ? buildTradeoff(doc, objective) : null;
+  const c = tradeoff?.curvature ?? null;
+  const curvature = c
+    ? c.source === 'exact'
+      ? `f'' = ${fmt(c.c)} everywhere (quadratic): stable for 0 < lr < 2/c = ${fmt(2 / c.c)}`
+      : `f'' ≈ ${fmt(c.c)} at the minimum x* ≈ ${fmt(c.at ?? NaN)} (estimated numerically from converged runs): stable near it for lr < ${fmt(2 / c.c)}`
+    : null;
+  const notes: string[] = [];
+  if (error) notes.push(error);
+  return {
+    header: buildHeader(doc, curvature),
+    counts,
+    total: doc.runs.length,
+    map: doc.runs.length ? buildMap(doc) : null,
+    tradeoff,
+    trajectories: buildTrajectories(doc, objective, error),
+    best: bestPerBudget(doc),
+    divergent: doc.runs.filter((r) => r.class === 'divergent'),
+    table: buildTable(doc),
+    notes,
+  };
+}
+

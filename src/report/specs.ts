@@ -1,0 +1,469 @@
+/**
+ * Vega-Lite specs built from the report model: one per chart. Data is
+ * inlined as named datasets, and every mark that draws data rows is named,
+ * so the page (and its tests) can check that each chart draws one mark per
+ * row (rect, point, text) or one path per series (line).
+ *
+ * Only the sweep name (a restricted identifier) and numbers reach chart
+ * text; the free-text title stays in the HTML, where it is escaped.
+ */
+import type { RunClass } from '../engine/classify.js';
+import type { MapModel } from './grid.js';
+import type { ReportModel } from './model.js';
+import { fmt } from './numbers.js';
+import type { TradeoffModel } from './tradeoff.js';
+import type { TrajectoryModel } from './trajectories.js';
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+/** Named explicitly so PNGs are the same on every machine that has it (see render-charts.ts). */
+export const FONT_FAMILY = 'DejaVu Sans';
+const FONT_STACK = `${FONT_FAMILY}, Verdana, Arial, sans-serif`;
+
+/**
+ * Class colours: the ends and middle of ColorBrewer's RdYlBu, which stays
+ * distinguishable under protanopia, deuteranopia and tritanopia (checked
+ * with Machado et al. 2009 simulations: pairwise CIELAB distance >= 50).
+ * Blue reads as done, yellow as not yet, red as broken.
+ */
+export const CLASS_COLORS: Record<RunClass, string> = { converged: '#2166AC', slow: '#F1C232', divergent: '#B2182B' };
+/** The same hues dark enough for lines and text on white. */
+export const CLASS_INK: Record<RunClass, string> = { converged: '#2166AC', slow: '#9A7100', divergent: '#B2182B' };
+const CLASS_ORDER: RunClass[] = ['converged', 'slow', 'divergent'];
+/** Cells whose f' overflowed: outside the gradient scale, so a neutral dark grey. */
+export const NON_FINITE_COLOR = '#3A3A3A';
+const GRID_GRAY = '#E4E4E4';
+
+/** How a test counts a named mark's elements against its dataset. */
+export interface MarkCheck {
+  /** Vega-Lite layer name; the SVG group carries class `${mark}_marks`. */
+  mark: string;
+  dataset: string;
+  /** 'row': one element per row; 'line': one path per distinct value of `by` (or one). */
+  per: 'row' | 'line';
+  by?: string;
+}
+
+export interface ChartSpec {
+  id: string;
+  heading: string;
+  caption: string[];
+  png: string;
+  vl: JsonObject;
+  marks: MarkCheck[];
+}
+
+/** Six significant digits: plenty for plotting, and a third of the bytes of a full double. */
+function round(v: number): number {
+  return Number.isInteger(v) ? v : Number(v.toPrecision(6));
+}
+
+function rows<T extends object>(xs: readonly T[]): Json[] {
+  return xs.map((x) => {
+    const o: JsonObject = {};
+    for (const [k, v] of Object.entries(x) as [string, unknown][]) {
+      o[k] = typeof v === 'number' ? round(v) : (v as Json);
+    }
+    return o;
+  });
+}
+
+function config(): JsonObject {
+  return {
+    font: FONT_STACK,
+    background: 'white',
+    padding: 12,
+    view: { stroke: '#BBBBBB' },
+    axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', titleColor: '#222', labelColor: '#333', gridColor: GRID_GRAY, tickColor: '#999', domainColor: '#999' },
+    // Flush end labels stay inside the plot's height, so panel titles side by side line up.
+    axisY: { labelFlush: true },
+    legend: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', titleColor: '#222', labelColor: '#333' },
+    header: { labelFontSize: 12, labelColor: '#222', titleFontSize: 12 },
+    title: { fontSize: 15, fontWeight: 'bold', anchor: 'start', color: '#111', subtitleFontSize: 12, subtitleColor: '#555', offset: 10 },
+    text: { font: FONT_STACK },
+  };
+}
+
+function top(title: string, subtitle: string[], body: JsonObject, datasets: Record<string, Json[]>): JsonObject {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: title, subtitle },
+    config: config(),
+    datasets,
+    ...body,
+  };
+}
+
+function scaleFor(axis: MapModel['lr']): JsonObject {
+  return axis.log ? { type: 'log', domain: axis.domain, nice: false } : { type: 'linear', domain: axis.domain, nice: false, zero: false };
+}
+
+function axisFor(axis: MapModel['lr'], title: string): JsonObject {
+  const a: JsonObject = { title, format: '~g', grid: false, labelOverlap: true };
+  if (axis.ticks) a.values = axis.ticks;
+  return a;
+}
+
+function mapSize(map: MapModel): { width: number; height: number } {
+  const nL = map.lr.bins.length;
+  const nE = map.epochs.bins.length;
+  if (map.panels.length > 1) return { width: 300, height: 200 };
+  if (map.labels) return { width: Math.min(620, Math.max(360, nL * 120)), height: Math.min(360, Math.max(150, nE * 80)) };
+  return { width: 560, height: 320 };
+}
+
+function mapTooltip(map: MapModel): Json[] {
+  const t = (field: string, title: string): JsonObject => ({ field, type: 'nominal', title });
+  if (map.mode === 'runs') {
+    return [t('tRun', 'run'), t('tLr', 'learning rate'), t('tEpochs', 'epochs'), t('tStart', 'start'), t('tX', 'x'), t('tGrad', "f'(x)"), t('tLoss', 'loss'), t('tClass', 'class'), t('tAt', 'epoch')];
+  }
+  return [t('panel', 'panel'), t('tLr', 'learning rate'), t('tEpochs', 'epochs'), t('tRuns', 'runs'), t('tClass', 'class'), t('tGrad', "f'(x)")];
+}
+
+/** The lr x epochs grid with one layer of cells and optional labels; faceted when there are panels. */
+function gridChart(map: MapModel, color: JsonObject, label: { field: string; dark: string } | null): { body: JsonObject; marks: MarkCheck[] } {
+  const many = map.cells.length > 400;
+  const { width, height } = mapSize(map);
+  const enc: JsonObject = {
+    x: { field: 'lrLo', type: 'quantitative', scale: scaleFor(map.lr), axis: axisFor(map.lr, 'learning rate') },
+    x2: { field: 'lrHi' },
+    y: { field: 'epLo', type: 'quantitative', scale: scaleFor(map.epochs), axis: axisFor(map.epochs, 'epochs') },
+    y2: { field: 'epHi' },
+    color,
+    tooltip: mapTooltip(map),
+  };
+  // Thousands of aria-labels would double the SVG; the run table carries the same facts.
+  const layers: Json[] = [{ name: 'cells', mark: { type: 'rect', stroke: 'white', strokeWidth: many ? 0 : 1.5, aria: !many }, encoding: enc }];
+  const marks: MarkCheck[] = [{ mark: 'cells', dataset: 'cells', per: 'row' }];
+  if (label && map.labels) {
+    layers.push({
+      name: 'labels',
+      mark: { type: 'text', fontSize: 11, lineHeight: 14, baseline: 'middle', aria: false },
+      encoding: {
+        x: { field: 'lrMid', type: 'quantitative' },
+        y: { field: 'epMid', type: 'quantitative' },
+        text: { field: label.field },
+        color: { condition: { test: `datum.${label.dark}`, value: 'white' }, value: '#1A1A1A' },
+        tooltip: mapTooltip(map),
+      },
+    });
+    marks.push({ mark: 'labels', dataset: 'cells', per: 'row' });
+  }
+  if (map.panels.length === 1) return { body: { data: { name: 'cells' }, width, height, layer: layers }, marks };
+  return {
+    body: {
+      data: { name: 'cells' },
+      facet: { field: 'panel', type: 'nominal', sort: map.panels.map((p) => p.label), header: { title: null, labelFontWeight: 'bold' } },
+      columns: map.columns,
+      spec: { width, height, layer: layers },
+      resolve: { scale: { x: 'shared', y: 'shared', color: 'shared' } },
+    },
+    marks,
+  };
+}
+
+function mapSubtitle(model: ReportModel, map: MapModel): string[] {
+  const lines: string[] = [`sweep ${model.header.name} · tolerance |f'| <= ${model.header.tolerance} · ${model.total} runs`];
+  if (map.mode === 'aggregate') {
+    const how: string[] = [];
+    if (map.lr.binned || map.epochs.binned) how.push('neighbouring axis values binned');
+    if (map.foldedAxes.length) how.push(`${map.foldedAxes.join(', ')} folded together`);
+    lines.push(`each cell summarises several runs (${how.join('; ') || 'repeated axis values'})`);
+  }
+  return lines;
+}
+
+export function outcomeSpec(model: ReportModel, map: MapModel): ChartSpec {
+  const color: JsonObject = {
+    field: 'class',
+    type: 'nominal',
+    title: map.mode === 'runs' ? 'class' : 'most common class',
+    scale: { domain: CLASS_ORDER, range: CLASS_ORDER.map((k) => CLASS_COLORS[k]) },
+    legend: { orient: 'right', symbolType: 'square', symbolSize: 180, symbolStrokeWidth: 0 },
+  };
+  const { body, marks } = gridChart(map, color, { field: 'outcomeLabel', dark: 'outcomeDark' });
+  const caption = [
+    'Each cell is one run (learning rate across, epoch budget up), coloured by its class: converged when |f\'(x)| reached the tolerance, slow when it had not yet, divergent when x blew past the bound or the loss ended above where it started.',
+    map.lr.log ? 'The learning-rate axis is logarithmic.' : '',
+    map.mode === 'aggregate' ? 'Cells summarise several runs each and show the most common class (ties go to the worse class); the tooltip gives the counts.' : '',
+  ].filter(Boolean);
+  return {
+    id: 'outcome-map',
+    heading: 'Outcome map',
+    caption,
+    png: 'outcome-map.png',
+    vl: top('Outcome by learning rate and epochs', mapSubtitle(model, map), body, { cells: rows(map.cells) }),
+    marks,
+  };
+}
+
+export function gradientSpec(model: ReportModel, map: MapModel): ChartSpec {
+  const [lo, hi] = map.grad.domain;
+  const color: JsonObject = {
+    condition: { test: 'datum.logGrad === null', value: NON_FINITE_COLOR },
+    field: 'logGrad',
+    type: 'quantitative',
+    title: ["log10 |f'(x)|", map.mode === 'runs' ? 'at the last epoch' : '(median)'],
+    scale: { scheme: 'blueorange', domain: [lo, hi], domainMid: map.grad.mid, clamp: true },
+    legend: { orient: 'right', gradientLength: 160, format: '~g' },
+  };
+  const { body, marks } = gridChart(map, color, { field: 'gradLabel', dark: 'gradDark' });
+  const caption = [
+    `The same grid coloured by log10 |f'(x)| at the last epoch: blue cells are at or below the tolerance ${model.header.tolerance} (log10 = ${fmt(map.grad.mid)}), orange cells are that many decades away from done.`,
+    `The scale is clamped to ${fmt(lo)} .. ${fmt(hi)}: |f'| = 0 and values far beyond it take the end colours.`,
+    map.grad.nonFinite ? `Dark grey cells (${map.grad.nonFinite}) overflowed: f'(x) is not a finite number there.` : '',
+  ].filter(Boolean);
+  return {
+    id: 'gradient-map',
+    heading: 'Gradient map',
+    caption,
+    png: 'gradient-map.png',
+    vl: top("How far from done: |f'(x)| at the last epoch", mapSubtitle(model, map), body, { cells: rows(map.cells) }),
+    marks,
+  };
+}
+
+/** Powers of ten inside [lo, hi]: uncluttered ticks and grid lines on a log axis. */
+function decades(lo: number, hi: number): number[] {
+  const out: number[] = [];
+  for (let e = Math.ceil(Math.log10(lo) - 1e-9); e <= Math.floor(Math.log10(hi) + 1e-9); e++) out.push(Number(`1e${e}`));
+  return out;
+}
+
+/** Point labels (the epoch each run converged at) only while they cannot crowd each other. */
+const POINT_LABEL_LIMIT = 12;
+
+export function tradeoffSpec(model: ReportModel, t: TradeoffModel): ChartSpec {
+  const xScale = { type: 'log', domain: t.lrDomain, nice: false };
+  const x = { field: 'lr', type: 'quantitative', title: 'learning rate', scale: xScale, axis: { format: '~g', grid: true, values: decades(...t.lrDomain) } };
+  const y = {
+    field: 'epochs',
+    type: 'quantitative',
+    title: 'epochs to converge',
+    scale: { type: 'log', domain: t.epochDomain, nice: false },
+    axis: { format: '~g', grid: true, values: decades(...t.epochDomain) },
+  };
+  const layers: Json[] = [];
+  const marks: MarkCheck[] = [];
+  const datasets: Record<string, Json[]> = {};
+  if (t.stability) {
+    datasets.stability = rows([{ lr: t.stability.lr, end: t.lrDomain[1], label: t.stability.label }]);
+    layers.push(
+      {
+        name: 'unstable',
+        data: { name: 'stability' },
+        mark: { type: 'rect', color: CLASS_COLORS.divergent, opacity: 0.07 },
+        encoding: { x, x2: { field: 'end' } },
+      },
+      {
+        name: 'stability',
+        data: { name: 'stability' },
+        mark: { type: 'rule', color: CLASS_INK.divergent, strokeDash: [6, 4], strokeWidth: 1.5 },
+        encoding: { x },
+      },
+      {
+        name: 'stabilityLabel',
+        data: { name: 'stability' },
+        mark: { type: 'text', align: 'right', baseline: 'top', dx: -5, dy: 5, color: CLASS_INK.divergent, fontSize: 11 },
+        encoding: { x, y: { value: 0 }, text: { field: 'label' } },
+      },
+    );
+    marks.push(
+      { mark: 'unstable', dataset: 'stability', per: 'row' },
+      { mark: 'stability', dataset: 'stability', per: 'row' },
+      { mark: 'stabilityLabel', dataset: 'stability', per: 'row' },
+    );
+  }
+  if (t.budgets.length) {
+    datasets.budgets = rows(t.budgets.map((b) => ({ ...b, label: `budget ${b.label}` })));
+    layers.push(
+      {
+        name: 'budgets',
+        data: { name: 'budgets' },
+        mark: { type: 'rule', color: '#7A7A7A', strokeDash: [2, 3], strokeWidth: 1.2 },
+        encoding: { y },
+      },
+      {
+        name: 'budgetLabels',
+        data: { name: 'budgets' },
+        mark: { type: 'text', align: 'right', baseline: 'bottom', dx: -4, dy: -3, color: '#555', fontSize: 10 },
+        encoding: { y, x: { value: 560 }, text: { field: 'label' } },
+      },
+    );
+    marks.push({ mark: 'budgets', dataset: 'budgets', per: 'row' }, { mark: 'budgetLabels', dataset: 'budgets', per: 'row' });
+  }
+  if (t.theory.length) {
+    datasets.theory = rows(t.theory);
+    layers.push({
+      name: 'theory',
+      data: { name: 'theory' },
+      // ceil() makes the curve a staircase; step-after draws it as one.
+      mark: { type: 'line', color: '#6B6B6B', strokeWidth: 1.5, interpolate: 'step-after', clip: true },
+      encoding: { x, y, detail: { field: 'series', type: 'nominal' }, tooltip: [{ field: 'series', type: 'nominal', title: 'curve' }] },
+    });
+    marks.push({ mark: 'theory', dataset: 'theory', per: 'line', by: 'series' });
+    // One label per curve, below-left of a point a third of the way along, where the slope of -1 is clearest.
+    const labels = t.theorySeries.flatMap((s) => {
+      const pts = t.theory.filter((p) => p.series === s);
+      const p = pts[Math.floor(pts.length / 3)];
+      return p ? [{ lr: p.lr, epochs: p.epochs, label: `${s}: 10x less lr needs 10x more epochs` }] : [];
+    });
+    datasets.theoryLabels = rows(labels);
+    layers.push({
+      name: 'theoryLabels',
+      data: { name: 'theoryLabels' },
+      mark: { type: 'text', align: 'right', baseline: 'top', dx: -8, dy: 8, color: '#444', fontSize: 11 },
+      encoding: { x, y, text: { field: 'label' } },
+    });
+    marks.push({ mark: 'theoryLabels', dataset: 'theoryLabels', per: 'row' });
+  }
+  datasets.points = rows(t.points);
+  const multi = t.series.length > 1;
+  layers.push({
+    name: 'points',
+    data: { name: 'points' },
+    mark: { type: 'point', filled: true, size: 90, opacity: 0.9, stroke: 'white', strokeWidth: 1, ...(multi ? {} : { color: CLASS_COLORS.converged }) },
+    encoding: {
+      x,
+      y: { ...y, field: 'convergedAt' },
+      ...(multi ? { color: { field: 'series', type: 'nominal', title: 'runs', scale: { scheme: 'tableau10' }, legend: { orient: 'bottom', columns: 2 } } } : {}),
+      tooltip: [
+        { field: 'lr', type: 'quantitative', title: 'learning rate', format: '~g' },
+        { field: 'convergedAt', type: 'quantitative', title: 'converged at epoch' },
+        { field: 'budgets', type: 'nominal', title: 'epoch budgets' },
+        { field: 'runs', type: 'quantitative', title: 'runs' },
+        ...(multi ? [{ field: 'series', type: 'nominal', title: 'series' }] : []),
+      ],
+    },
+  });
+  marks.push({ mark: 'points', dataset: 'points', per: 'row' });
+  if (t.points.length <= POINT_LABEL_LIMIT) {
+    layers.push({
+      name: 'pointLabels',
+      data: { name: 'points' },
+      mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 7, dy: -5, fontSize: 11, color: '#1A1A1A' },
+      encoding: { x, y: { ...y, field: 'convergedAt' }, text: { field: 'convergedAt', type: 'quantitative' } },
+    });
+    marks.push({ mark: 'pointLabels', dataset: 'points', per: 'row' });
+  }
+  const c = t.curvature;
+  const subtitle = [
+    `sweep ${model.header.name} · converged runs only, each at the epoch it first reached |f'| <= ${model.header.tolerance}`,
+    c
+      ? `theory for plain GD, curvature c = ${fmt(c.c)}${c.source === 'exact' ? ' (exact: quadratic)' : ` (estimated at x* = ${fmt(c.at ?? NaN)})`}: epochs = ceil(ln(tol/|f'(x0)|) / ln|1 - lr c|)`
+      : `no theory curve: ${t.theoryNote ?? 'curvature unknown'}`,
+  ];
+  const caption = [
+    "Epochs needed to converge against the learning rate, both on log axes. Each epoch shrinks the distance to the minimum by the factor |1 - lr c|, so for small rates the epochs needed grow as 1/lr: the points and the theory curve fall with a slope of -1, and 10x less learning rate needs 10x more epochs. Dotted lines are the epoch budgets of the sweep: a run whose point would sit above its budget ends slow.",
+    t.stability ? 'The fastest rate is lr = 1/c (one step to the minimum of a quadratic); past lr = 2/c (shaded) every step overshoots by more than it corrects, and runs diverge.' : '',
+    t.atStart ? `${t.atStart} run(s) converged at epoch 0 (the start was already within tolerance) and are not drawn on the log axis.` : '',
+    t.thinned ? `${t.thinned} points were thinned out to keep the page small.` : '',
+    t.points.length === 0 ? 'No run converged, so there are no points.' : '',
+  ].filter(Boolean);
+  return {
+    id: 'tradeoff',
+    heading: 'Learning rate vs epochs to converge',
+    caption,
+    png: 'tradeoff.png',
+    vl: top('Trade-off: learning rate vs epochs to converge', subtitle, { width: 560, height: 340, layer: layers }, datasets),
+    marks,
+  };
+}
+
+export function trajectorySpec(model: ReportModel, tr: TrajectoryModel): ChartSpec {
+  const ink = CLASS_INK[tr.run.class];
+  const W = 250;
+  const H = 180;
+  const ex = tr.explodes;
+  const t = { field: 't', type: 'quantitative', title: 'epoch', axis: { grid: true, tickMinStep: 1 } };
+  // A few pixels of padding keep the lines off the frame (a line along the top edge
+  // would widen the panel's bounds and push its title above its neighbours').
+  const pick = (field: string, absTitle: string, title: string): JsonObject =>
+    ex
+      ? { field: `abs_${field}`, type: 'quantitative', title: absTitle, scale: { type: 'log', padding: 6 }, axis: { format: '.0e', grid: true } }
+      : { field, type: 'quantitative', title, scale: { zero: false, padding: 6 }, axis: { grid: true } };
+  const absTransform: Json[] = ex
+    ? [
+        { calculate: 'abs(datum.x)', as: 'abs_x' },
+        { calculate: 'abs(datum.grad)', as: 'abs_grad' },
+      ]
+    : [];
+  const xPanel: JsonObject = {
+    width: W,
+    height: H,
+    title: { text: ex ? '|x| per epoch (log scale)' : 'x per epoch', fontSize: 12, fontWeight: 'normal' },
+    data: { name: 'points' },
+    transform: absTransform,
+    layer: [{ name: 'xline', mark: { type: 'line', color: ink, strokeWidth: 1.8 }, encoding: { x: t, y: pick('x', '|x|', 'x') } }],
+  };
+  const gradLayers: Json[] = [{ name: 'gradline', mark: { type: 'line', color: ink, strokeWidth: 1.8 }, encoding: { x: t, y: pick('grad', "|f'(x)|", "f'(x)") } }];
+  const gradPanel: JsonObject = {
+    width: W,
+    height: H,
+    title: { text: ex ? "|f'(x)| per epoch (log scale)" : "f'(x) per epoch", fontSize: 12, fontWeight: 'normal' },
+    data: { name: 'points' },
+    transform: absTransform,
+    layer: gradLayers,
+  };
+  const fx = { field: 'x', type: 'quantitative', title: 'x', scale: { domain: tr.curveDomain, nice: false, zero: false }, axis: { grid: true } };
+  const fy = { field: 'f', type: 'quantitative', title: 'f(x)', scale: { domain: tr.curveRange, nice: false, zero: false }, axis: { grid: true } };
+  const datasets: Record<string, Json[]> = { points: rows(tr.points), curve: rows(tr.curve) };
+  const curveLayers: Json[] = [{ name: 'curve', data: { name: 'curve' }, mark: { type: 'line', color: '#9A9A9A', strokeWidth: 1.5 }, encoding: { x: fx, y: fy } }];
+  const marks: MarkCheck[] = [
+    { mark: 'xline', dataset: 'points', per: 'line' },
+    { mark: 'gradline', dataset: 'points', per: 'line' },
+    { mark: 'curve', dataset: 'curve', per: 'line' },
+  ];
+  if (tr.path.length) {
+    datasets.path = rows(tr.path);
+    datasets.dots = rows(tr.dots);
+    curveLayers.push(
+      { name: 'path', data: { name: 'path' }, mark: { type: 'line', color: ink, strokeWidth: 1, opacity: 0.6, clip: true }, encoding: { x: fx, y: fy, order: { field: 't', type: 'quantitative' } } },
+      {
+        name: 'dots',
+        data: { name: 'dots' },
+        mark: { type: 'point', filled: true, size: 28, color: ink, clip: true },
+        encoding: {
+          x: fx,
+          y: fy,
+          tooltip: [
+            { field: 't', type: 'quantitative', title: 'epoch' },
+            { field: 'x', type: 'quantitative', title: 'x', format: '.6~g' },
+            { field: 'f', type: 'quantitative', title: 'f(x)', format: '.6~g' },
+          ],
+        },
+      },
+    );
+    marks.push({ mark: 'path', dataset: 'path', per: 'line' }, { mark: 'dots', dataset: 'dots', per: 'row' });
+  }
+  const curvePanel: JsonObject = {
+    width: W,
+    height: H,
+    title: { text: 'descent path on f(x)', fontSize: 12, fontWeight: 'normal' },
+    layer: curveLayers,
+  };
+  const subtitle = [`${tr.verdict}`, ...tr.notes];
+  const caption = [
+    ex
+      ? "x and f'(x) grow without bound, so their magnitudes are drawn on log axes: a straight rising line is a fixed growth factor per epoch, the signature of a learning rate past the stability limit."
+      : "Left: x per epoch; middle: f'(x) per epoch, which must reach 0 (within the tolerance) for the run to converge; a derivative still sloping at the last epoch means 'train longer'. Right: the path of x over the function, one dot per step early on.",
+  ];
+  return {
+    id: tr.id,
+    heading: tr.title,
+    caption,
+    png: `${tr.id}.png`,
+    vl: top(`Run ${tr.run.id}: ${tr.title}`, subtitle, { hconcat: [xPanel, gradPanel, curvePanel], spacing: 28 }, datasets),
+    marks,
+  };
+}
+
+/** Every chart of the report, in page order. */
+export function chartSpecs(model: ReportModel): ChartSpec[] {
+  const out: ChartSpec[] = [];
+  if (model.map) out.push(outcomeSpec(model, model.map), gradientSpec(model, model.map));
+  if (model.tradeoff) out.push(tradeoffSpec(model, model.tradeoff));
+  for (const tr of model.trajectories.items) out.push(trajectorySpec(model, tr));
+  return out;
+}

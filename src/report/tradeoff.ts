@@ -1,0 +1,233 @@
+/**
+ * The trade-off between learning rate and the epochs needed to converge.
+ *
+ * For plain gradient descent with a constant rate near a minimum with
+ * curvature c = f''(x*), the distance to the minimum shrinks by |1 - lr c|
+ * per step, so reaching |f'| <= tol from |f'(x0)| takes
+ *   ceil(ln(tol / |f'(x0)|) / ln|1 - lr c|)  epochs, stable iff 0 < lr c < 2.
+ * For small lr that is about ln(|f'(x0)|/tol) / (lr c): 10x less lr, 10x
+ * more epochs, a slope of -1 on log-log axes. The curvature is exact where
+ * the sweep's objective is a quadratic (doc.sweep.objective.curvature) and is
+ * estimated numerically at the minimum the runs found otherwise.
+ */
+import type { CompiledObjective } from '../objective/objective.js';
+import type { ResultsDocument, RunRecord } from '../results/format.js';
+import { exact, fmt, maxOf, minOf } from './numbers.js';
+
+/** More series than this cannot be told apart by colour; starts are folded first. */
+export const MAX_SERIES = 8;
+/** Theory curves per chart: one per start up to this, else the two extreme starts. */
+export const MAX_THEORY_CURVES = 4;
+/** Samples along each theory curve. */
+export const THEORY_SAMPLES = 240;
+/** Cap on plotted points (after merging identical ones). */
+export const MAX_TRADEOFF_POINTS = 4000;
+/** Budget rules drawn when there are at most this many epoch values. */
+export const MAX_BUDGET_RULES = 8;
+
+export interface Curvature {
+  c: number;
+  source: 'exact' | 'estimated';
+  /** Where it was estimated (the minimum the runs converged to). */
+  at: number | null;
+}
+
+export interface TradeoffPoint {
+  series: string;
+  lr: number;
+  convergedAt: number;
+  /** Epoch budgets (runs) that converged at this epoch. */
+  budgets: string;
+  runs: number;
+}
+
+export interface TheoryPoint {
+  series: string;
+  lr: number;
+  epochs: number;
+}
+
+export interface TradeoffModel {
+  points: TradeoffPoint[];
+  series: string[];
+  /** Converged runs not drawn: convergedAt 0 has no place on a log axis. */
+  atStart: number;
+  /** Points left out to respect MAX_TRADEOFF_POINTS. */
+  thinned: number;
+  curvature: Curvature | null;
+  theory: TheoryPoint[];
+  theorySeries: string[];
+  stability: { lr: number; label: string } | null;
+  budgets: { epochs: number; label: string }[];
+  lrDomain: [number, number];
+  epochDomain: [number, number];
+  /** Why no theory is drawn, when it is not. */
+  theoryNote: string | null;
+}
+
+/** Epochs plain GD needs on a quadratic with curvature c; null outside the stable range. */
+export function theoryEpochs(lr: number, c: number, grad0: number, tol: number): number | null {
+  const k = lr * c;
+  if (!(k > 0 && k < 2)) return null;
+  const g0 = Math.abs(grad0);
+  if (g0 <= tol) return 0;
+  const r = Math.abs(1 - k);
+  if (r === 0) return 1;
+  return Math.ceil(Math.log(tol / g0) / Math.log(r));
+}
+
+/** f''(x) by a central difference of f' (step scaled to x, balancing rounding and truncation). */
+export function secondDerivative(df: (x: number) => number, x: number): number {
+  const h = 1e-5 * Math.max(1, Math.abs(x));
+  return (df(x + h) - df(x - h)) / (2 * h);
+}
+
+function isPlain(r: RunRecord): boolean {
+  return r.schedule === 'constant' && r.optimizer === 'gd';
+}
+
+/**
+ * The curvature the theory uses: exact for quadratics; otherwise f'' at the
+ * minimum most plain-GD runs converged to (x rounded to 4 decimals to group
+ * runs at the same minimum; ties go to the smaller x).
+ */
+export function findCurvature(doc: ResultsDocument, objective: CompiledObjective | null): Curvature | null {
+  const exactC = doc.sweep.objective.curvature;
+  if (exactC !== null && Number.isFinite(exactC)) return exactC > 0 ? { c: exactC, source: 'exact', at: null } : null;
+  if (!objective) return null;
+  const groups = new Map<number, number[]>();
+  for (const r of doc.runs) {
+    if (r.class !== 'converged' || r.x === null || !isPlain(r)) continue;
+    const key = Math.round(r.x * 1e4) / 1e4;
+    const g = groups.get(key);
+    if (g) g.push(r.x);
+    else groups.set(key, [r.x]);
+  }
+  let best: number[] | null = null;
+  let bestKey = Infinity;
+  for (const [key, xs] of groups) {
+    if (!best || xs.length > best.length || (xs.length === best.length && key < bestKey)) {
+      best = xs;
+      bestKey = key;
+    }
+  }
+  if (!best) return null;
+  const xs = [...best].sort((a, b) => a - b);
+  const at = xs[xs.length >> 1] as number;
+  const c = secondDerivative(objective.df, at);
+  return Number.isFinite(c) && c > 0 ? { c, source: 'estimated', at } : null;
+}
+
+/** Series labels from the axes that vary, folding starts when there are too many. */
+function seriesLabeller(doc: ResultsDocument): (r: RunRecord) => string {
+  const ax = doc.sweep.axes;
+  const parts: ((r: RunRecord) => string)[] = [];
+  const nStart = ax.start.length;
+  const nOther = ax.schedule.length * ax.optimizer.length;
+  if (nStart > 1 && nStart * nOther <= MAX_SERIES) parts.push((r) => `start ${exact(r.start)}`);
+  if (ax.schedule.length > 1 && nOther <= MAX_SERIES) parts.push((r) => r.schedule);
+  if (ax.optimizer.length > 1 && nOther <= MAX_SERIES) parts.push((r) => r.optimizer);
+  return (r) => parts.map((p) => p(r)).join(' · ') || 'runs';
+}
+
+function logSpace(lo: number, hi: number, n: number): number[] {
+  const a = Math.log10(lo);
+  const b = Math.log10(hi);
+  return Array.from({ length: n }, (_, i) => 10 ** (a + ((b - a) * i) / (n - 1)));
+}
+
+export function buildTradeoff(doc: ResultsDocument, objective: CompiledObjective | null): TradeoffModel {
+  const tol = doc.sweep.classify.tolerance;
+  const label = seriesLabeller(doc);
+  const merged = new Map<string, TradeoffPoint & { budgetSet: Set<number> }>();
+  let atStart = 0;
+  for (const r of doc.runs) {
+    if (r.class !== 'converged' || r.convergedAt === null) continue;
+    if (r.convergedAt === 0) {
+      atStart++;
+      continue;
+    }
+    const series = label(r);
+    const key = `${series}\u0000${r.lr}\u0000${r.convergedAt}`;
+    const p = merged.get(key);
+    if (p) {
+      p.runs++;
+      p.budgetSet.add(r.epochs);
+    } else merged.set(key, { series, lr: r.lr, convergedAt: r.convergedAt, budgets: '', runs: 1, budgetSet: new Set([r.epochs]) });
+  }
+  let points: TradeoffPoint[] = [...merged.values()]
+    .map(({ budgetSet, ...p }) => ({ ...p, budgets: [...budgetSet].sort((a, b) => a - b).join(', ') }))
+    .sort((a, b) => (a.series < b.series ? -1 : a.series > b.series ? 1 : a.lr - b.lr || a.convergedAt - b.convergedAt));
+  let thinned = 0;
+  if (points.length > MAX_TRADEOFF_POINTS) {
+    // Every k-th point, deterministic; the full data is in results.csv.
+    const k = Math.ceil(points.length / MAX_TRADEOFF_POINTS);
+    const kept = points.filter((_, i) => i % k === 0);
+    thinned = points.length - kept.length;
+    points = kept;
+  }
+  const series = [...new Set(points.map((p) => p.series))];
+
+  const lrs = doc.sweep.axes.learning_rate;
+  const epochsAxis = [...new Set(doc.sweep.axes.epochs)].sort((a, b) => a - b);
+  const lrMin = minOf(lrs);
+  const lrMax = maxOf(lrs);
+  const plain = doc.runs.some(isPlain);
+  const curvature = plain ? findCurvature(doc, objective) : null;
+  const stabilityLr = curvature ? 2 / curvature.c : null;
+
+  let lo = lrMin;
+  let hi = lrMax;
+  if (stabilityLr !== null && stabilityLr > lrMin / 10 && stabilityLr < lrMax * 10) {
+    lo = Math.min(lo, stabilityLr);
+    hi = Math.max(hi, stabilityLr);
+  }
+  const lrDomain: [number, number] = lo === hi ? [lo / 3, hi * 3] : [lo / 1.5, hi * 1.5];
+  const maxConverged = points.reduce((m, p) => Math.max(m, p.convergedAt), 0);
+  const maxBudget = epochsAxis[epochsAxis.length - 1] ?? 1;
+  const epochDomain: [number, number] = [1, Math.max(10, maxConverged, maxBudget) * 3];
+
+  const theory: TheoryPoint[] = [];
+  const theorySeries: string[] = [];
+  let theoryNote: string | null = null;
+  if (!plain) theoryNote = 'no run uses plain gradient descent with a constant rate, which the theory describes';
+  else if (!curvature) theoryNote = 'the curvature at the minimum is unknown (no converged run to estimate it from, or f\'\' <= 0 there)';
+  else if (!objective) theoryNote = "the objective could not be compiled, so |f'(x0)| is unknown";
+  if (curvature && objective) {
+    const starts = [...new Set(doc.runs.filter(isPlain).map((r) => r.start))].sort((a, b) => a - b);
+    let chosen = starts;
+    if (starts.length > MAX_THEORY_CURVES) {
+      // The slowest and fastest starts bound the others.
+      const byGrad = [...starts].sort((a, b) => Math.abs(objective.df(a)) - Math.abs(objective.df(b)) || a - b);
+      chosen = [byGrad[0] as number, byGrad[byGrad.length - 1] as number];
+    }
+    const lrHi = Math.min(lrDomain[1], stabilityLr as number);
+    for (const x0 of chosen) {
+      const g0 = objective.df(x0);
+      if (!Number.isFinite(g0)) continue;
+      const s = chosen.length === 1 && starts.length === 1 ? 'theory' : `theory, start ${exact(x0)}`;
+      let any = false;
+      for (const lr of logSpace(lrDomain[0], lrHi, THEORY_SAMPLES)) {
+        const e = theoryEpochs(lr, curvature.c, g0, tol);
+        if (e === null || e < 1 || e > epochDomain[1]) continue;
+        theory.push({ series: s, lr, epochs: e });
+        any = true;
+      }
+      if (any) theorySeries.push(s);
+    }
+  }
+  return {
+    points,
+    series,
+    atStart,
+    thinned,
+    curvature,
+    theory,
+    theorySeries,
+    stability: stabilityLr === null ? null : { lr: stabilityLr, label: `stability limit lr = 2/c = ${fmt(stabilityLr, 3)}` },
+    budgets: epochsAxis.length <= MAX_BUDGET_RULES ? epochsAxis.filter((e) => e >= 1).map((e) => ({ epochs: e, label: `${e} epochs` })) : [],
+    lrDomain,
+    epochDomain,
+    theoryNote,
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * Rebuild the plan and the exact run table from a results folder, for merge
+ * and compare. The plan comes from the sweep section (and must hash to the
+ * stamped plan hash); exact values come from results.csv, which keeps
+ * inf, -inf and nan apart where JSON can only say null.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../errors.js';
+import { parseOptimizerLabel, type Optimizer, type SweepConfig } from '../config/types.js';
+import { CLASSES, REASONS, type Reason, type RunClass } from '../engine/classify.js';
+import { buildPlan, type Plan } from '../plan/plan.js';
+import { VERSION } from '../version.js';
+import type { ResultsDocument } from './format.js';
+import { createTable, type RunTable } from './table.js';
+
+export function configFromResults(doc: ResultsDocument, where: string): SweepConfig {
+  const s = doc.sweep;
+  const optimizers: Optimizer[] = s.axes.optimizer.map((label) => {
+    const o = parseOptimizerLabel(label);
+    if (!o) throw new UserError(`${where}: unknown optimizer '${label}' in results`);
+    return o;
+  });
+  return {
+    file: s.file,
+    name: s.name,
+    title: s.title,
+    objective: { builtin: s.objective.builtin, expr: s.objective.expr, derivative: s.objective.derivative, domain: s.objective.domain },
+    starts: s.axes.start,
+    learningRates: s.axes.learning_rate,
+    epochs: s.axes.epochs,
+    schedules: s.axes.schedule,
+    optimizers,
+    tolerance: s.classify.tolerance,
+    bound: s.classify.bound,
+    trajectories: s.report.trajectories,
+  };
+}
+
+export function planFromResults(doc: ResultsDocument, where: string): Plan {
+  if (doc.plan.version !== VERSION) {
+    throw new UserError(`${where}: made by gdsweep ${doc.plan.version}, this is gdsweep ${VERSION}; results of different versions cannot be combined (rerun with one version)`);
+  }
+  const plan = buildPlan(configFromResults(doc, where), { maxRuns: Infinity, maxSteps: Infinity });
+  if (plan.hash !== doc.plan.hash) {
+    throw new UserError(`${where}: its plan hash ${doc.plan.hash} does not match its sweep section (${plan.hash}); was the file edited?`);
+  }
+  return plan;
+}
+
+/** One CSV record, RFC 4180 quoting. */
+export function parseCsvLine(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i] as string;
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cur += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+
+function csvNumber(s: string, where: string): number {
+  if (s === 'inf') return Infinity;
+  if (s === '-inf') return -Infinity;
+  if (s === 'nan') return NaN;
+  const v = Number(s);
+  if (s === '' || Number.isNaN(v)) throw new UserError(`${where}: '${s}' is not a number`);
+  return v;
+}
+
+/** Fill `table` with the runs of a results folder's CSV; returns the run ids read. */
+export function readRunsInto(dir: string, table: RunTable): number[] {
+  const file = join(dir, 'results.csv');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UserError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  const lines = text.split('\n');
+  const header = lines[0] ?? '';
+  if (!header.startsWith('id,lr,epochs,start,schedule,optimizer,x,grad,loss,class,reason,convergedAt,divergedAt')) {
+    throw new UserError(`${file}: not a gdsweep results.csv`);
+  }
+  const ids: number[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (!line) continue;
+    const f = parseCsvLine(line);
+    const where = `${file}:${i + 1}`;
+    const id = Number(f[0]);
+    if (!Number.isInteger(id) || id < 0 || id >= table.runCount) throw new UserError(`${where}: run id ${f[0]} is not in the plan`);
+    const k = CLASSES.indexOf(f[9] as RunClass);
+    const r = REASONS.indexOf(f[10] as Reason);
+    if (k < 0 || r < 0) throw new UserError(`${where}: unknown class or reason`);
+    table.x[id] = csvNumber(f[6] ?? '', where);
+    table.grad[id] = csvNumber(f[7] ?? '', where);
+    table.loss[id] = csvNumber(f[8] ?? '', where);
+    table.klass[id] = k;
+    table.reason[id] = r;
+    table.convergedAt[id] = f[11] ? Number(f[11]) : -1;
+    table.divergedAt[id] = f[12] ? Number(f[12]) : -1;
+    table.done[id] = 1;
+    ids.push(id);
+  }
+  return ids;
+}
+
+export function tableFor(plan: Plan): RunTable {
+  return createTable(plan.runCount);
+}
