@@ -96,6 +96,24 @@ export function buildCli(argv: string[], io: Io, setCode: (code: number) => void
       },
     )
     .command(
+      'compare <base> <new>',
+      'what changed class, how the best lr moved; exit 1 on regression with --fail-on regression',
+      (c) =>
+        c
+          .positional('base', { type: 'string', demandOption: true, describe: 'results folder or results.json' })
+          .positional('new', { type: 'string', demandOption: true, describe: 'results folder or results.json' })
+          .option('fail-on', { choices: ['regression', 'none'] as const, describe: 'exit 1 when a run got worse' })
+          .option('common', { type: 'boolean', default: false, describe: 'compare only the runs both grids share' })
+          .option('out', { type: 'string', describe: 'also write compare.md and compare.html into this folder' }),
+      async (a) => {
+        const { compareCommand } = await import('./commands/compare.js');
+        const flags: Parameters<typeof compareCommand>[2] = { common: a.common, json: a.json, quiet: a.quiet };
+        if (a['fail-on'] !== undefined) flags['fail-on'] = a['fail-on'];
+        if (a.out !== undefined) flags.out = a.out;
+        setCode(await compareCommand(a.base, a.new, flags, io));
+      },
+    )
+    .command(
       'schema',
       'print the JSON Schema of sweep files',
       (c) => c,

@@ -145,7 +145,8 @@ export async function runCommand(files: string[], flags: RunFlags, io: Io, repor
           `(${counts.converged} converged, ${counts.slow} slow, ${counts.divergent} divergent) -> ${target}\n`,
       );
       say(textTable(plan, table));
-      if (!flags.quiet && !flags.json) io.err(`${config.name}: ${seconds.toFixed(2)} s, ${stepsPerSecond(plan.totalSteps, seconds)} (${pool.workers} workers)\n`);
+      const steps = (opts.tracks ?? plan.tracks).reduce((a, t) => a + t.cost, 0);
+      if (!flags.quiet && !flags.json) io.err(`${config.name}: ${seconds.toFixed(2)} s, ${stepsPerSecond(steps, seconds)} (${pool.workers} workers)\n`);
     }
   } finally {
     process.off('SIGINT', onInt);
