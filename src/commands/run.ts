@@ -24,35 +24,50 @@ export interface RunFlags extends Partial<LimitFlags> {
   'fail-on'?: 'divergent' | 'slow' | 'none';
 }
 
-/** A small text table of lr x epochs, one block per start/schedule/optimizer. */
+function cellText(table: RunTable, id: number): string {
+  const x = table.x[id] as number;
+  const xs = Number.isFinite(x) ? (Math.abs(x) >= 1e5 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(2) : x.toFixed(4)) : String(x);
+  switch (reasonName(table.reason[id] as number)) {
+    case 'within-tolerance':
+      return `converged @${table.convergedAt[id] as number}`;
+    case 'still-descending':
+      return `slow x=${xs}`;
+    case 'oscillating':
+      return `slow (oscillating) x=${xs}`;
+    case 'blew-up':
+      return `divergent @${table.divergedAt[id] as number} x=${xs}`;
+    case 'loss-increased':
+      return `divergent (loss up) x=${xs}`;
+  }
+}
+
+/** A small text table: one row per (start, schedule, optimizer, lr), one column per epoch budget. */
 export function textTable(plan: Plan, table: RunTable, maxRuns = 64): string {
   if (plan.runCount > maxRuns) return '';
   const [S, K, O, L, P] = plan.dims;
   const c = plan.config;
-  const lines: string[] = [];
+  const head: string[] = [];
+  if (S > 1) head.push('start');
+  if (K > 1) head.push('schedule');
+  if (O > 1) head.push('optimizer');
+  head.push('lr', ...c.epochs.map((e) => `${e} epochs`));
+  const rows: string[][] = [head];
   for (let s = 0; s < S; s++)
     for (let k = 0; k < K; k++)
-      for (let o = 0; o < O; o++) {
-        const first = runParams(plan, (((s * K + k) * O + o) * L) * P);
-        lines.push(`  start ${first.start}, ${first.schedule}, ${first.optimizer}`);
-        const head = ['lr'.padEnd(10), ...c.epochs.map((e) => `${e} epochs`.padEnd(28))].join(' ');
-        lines.push(`    ${head}`.trimEnd());
+      for (let o = 0; o < O; o++)
         for (let l = 0; l < L; l++) {
-          const cells: string[] = [String(c.learningRates[l]).padEnd(10)];
-          for (let p = 0; p < P; p++) {
-            const id = (((s * K + k) * O + o) * L + l) * P + p;
-            if (!table.done[id]) {
-              cells.push('(other shard)'.padEnd(28));
-              continue;
-            }
-            const x = table.x[id] as number;
-            const xs = Number.isFinite(x) ? (Math.abs(x) >= 1e5 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(2) : x.toFixed(4)) : String(x);
-            cells.push(`${className(table.klass[id] as number)}/${reasonName(table.reason[id] as number)} x=${xs}`.padEnd(28));
-          }
-          lines.push(`    ${cells.join(' ')}`.trimEnd());
+          const base = (((s * K + k) * O + o) * L + l) * P;
+          const p0 = runParams(plan, base);
+          const row: string[] = [];
+          if (S > 1) row.push(String(p0.start));
+          if (K > 1) row.push(p0.schedule);
+          if (O > 1) row.push(p0.optimizer);
+          row.push(String(p0.lr));
+          for (let p = 0; p < P; p++) row.push(table.done[base + p] ? cellText(table, base + p) : '(other shard)');
+          rows.push(row);
         }
-      }
-  return lines.join('\n') + '\n';
+  const widths = head.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => '  ' + r.map((v, i) => v.padEnd(widths[i] as number)).join('  ').trimEnd()).join('\n') + '\n';
 }
 
 /** Output folder of a sweep (a shard gets its own, so shards never collide). */
