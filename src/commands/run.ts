@@ -168,6 +168,11 @@ export async function runCommand(files: string[], flags: RunFlags, io: Io, repor
     process.off('SIGTERM', onTerm);
     await pool.destroy();
   }
+  if (flags.report && !shard) {
+    const { writeBatchIndex } = await import('../results/batch-index.js');
+    const index = writeBatchIndex(flags.out);
+    if (entries.length > 1) say(`index: ${index}\n`);
+  }
   if (flags.json) io.out(JSON.stringify({ sweeps: summaries }, null, 2) + '\n');
   return failed ? 1 : 0;
 }

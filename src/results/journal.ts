@@ -7,6 +7,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { BatchColumns } from './table.js';
+import { outputError } from './atomic.js';
 
 export const JOURNAL_FORMAT = 'gdsweep-journal/1';
 
@@ -91,11 +92,15 @@ export class Journal {
 
   /** Start appending; rewrites the file with the batches kept from load(). */
   open(kept: BatchColumns[]): void {
-    mkdirSync(dirname(this.path), { recursive: true });
-    this.fd = openSync(this.path, 'w');
-    writeSync(this.fd, JSON.stringify(this.header) + '\n');
-    for (const b of kept) writeSync(this.fd, this.line(b));
-    fsyncSync(this.fd);
+    try {
+      mkdirSync(dirname(this.path), { recursive: true });
+      this.fd = openSync(this.path, 'w');
+      writeSync(this.fd, JSON.stringify(this.header) + '\n');
+      for (const b of kept) writeSync(this.fd, this.line(b));
+      fsyncSync(this.fd);
+    } catch (err) {
+      throw outputError(this.path, err);
+    }
   }
 
   private line(b: BatchColumns): string {
@@ -106,8 +111,12 @@ export class Journal {
 
   append(b: BatchColumns): void {
     if (this.fd === null) return;
-    writeSync(this.fd, this.line(b));
-    fsyncSync(this.fd);
+    try {
+      writeSync(this.fd, this.line(b));
+      fsyncSync(this.fd);
+    } catch (err) {
+      throw outputError(this.path, err);
+    }
   }
 
   close(): void {
