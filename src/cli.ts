@@ -7,6 +7,7 @@ import yargs, { type Argv } from 'yargs';
 import { isUserFacing, UserError } from './errors.js';
 import { processIo, type Io } from './io.js';
 import { VERSION } from './version.js';
+import type { ReportWriter } from './results/output.js';
 
 const LIMIT_OPTIONS = {
   'max-steps': { type: 'number', default: 1e10, describe: 'refuse plans with more descent steps than this' },
@@ -15,6 +16,12 @@ const LIMIT_OPTIONS = {
   'max-expr-length': { type: 'number', default: 2000, describe: 'refuse expressions longer than this' },
   'max-expr-depth': { type: 'number', default: 64, describe: 'refuse expressions nested deeper than this' },
 } as const;
+
+/** The report modules (vega, canvas) load only when a report is written. */
+const lazyReportWriter: ReportWriter = async (dir, doc) => {
+  const { reportWriter } = await import('./report/writer.js');
+  await reportWriter(dir, doc);
+};
 
 function positiveInt(name: string, v: unknown): void {
   if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 1)) {
@@ -46,12 +53,11 @@ export function buildCli(argv: string[], io: Io, setCode: (code: number) => void
       async (a) => {
         positiveInt('workers', a.workers);
         const { runCommand } = await import('./commands/run.js');
-        const { reportWriter } = await import('./report/writer.js');
         const flags: Parameters<typeof runCommand>[1] = { ...a, out: a.out, report: a.report, quiet: a.quiet, json: a.json };
         if (a.workers !== undefined) flags.workers = a.workers;
         if (a['fail-on'] !== undefined) flags['fail-on'] = a['fail-on'];
         if (a.shard !== undefined) flags.shard = a.shard;
-        setCode(await runCommand(a.files, flags, io, reportWriter));
+        setCode(await runCommand(a.files, flags, io, lazyReportWriter));
       },
     )
     .command(
@@ -91,8 +97,7 @@ export function buildCli(argv: string[], io: Io, setCode: (code: number) => void
           .option('report', { type: 'boolean', default: true, describe: 'write the report (--no-report: results only)' }),
       async (a) => {
         const { mergeCommand } = await import('./commands/merge.js');
-        const { reportWriter } = await import('./report/writer.js');
-        setCode(await mergeCommand(a.dirs, { out: a.out, quiet: a.quiet, report: a.report }, io, reportWriter));
+        setCode(await mergeCommand(a.dirs, { out: a.out, quiet: a.quiet, report: a.report }, io, lazyReportWriter));
       },
     )
     .command(

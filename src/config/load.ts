@@ -31,7 +31,7 @@ export function formatPath(path: readonly PathSegment[]): string {
 }
 
 function describe(value: unknown): string {
-  if (value === null) return 'null';
+  if (value === null) return 'an empty value';
   if (value === undefined) return 'nothing';
   if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : 'a list';
   if (typeof value === 'number') {
@@ -78,7 +78,7 @@ function isMissing(leaf: Leaf, data: unknown): boolean {
  * the one that matched the value's shape: a branch that failed only at the
  * union's own place (wrong type, or a mapping whose single key belongs to
  * another branch) says nothing. Of the rest, the branch with the fewest
- * issues, then the one that got deepest, wins. When no branch stands out,
+ * issues (each unknown key counting), then the one that got deepest, wins. When no branch stands out,
  * the union's own message ("expected a number, a list, or ...") is best.
  */
 function resolveIssue(issue: Issue, prefix: Path, data: unknown): Leaf[] {
@@ -91,13 +91,23 @@ function resolveIssue(issue: Issue, prefix: Path, data: unknown): Leaf[] {
   let tie = false;
   for (const branch of (issue as Issue & { errors: Issue[][] }).errors) {
     const leaves = branch.flatMap((i) => resolveIssue(i, path, data));
-    const offShape = leaves.every(
-      (l) =>
-        (l.path.length === path.length && l.issue.code !== 'invalid_union' && l.issue.code !== 'too_small' && l.issue.code !== 'too_big') ||
-        (l.path.length === path.length + 1 && isMissing(l, data)),
-    );
+    const value = valueAt(data, path);
+    const keyCount = value && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value).length : 0;
+    const offShape = leaves.every((l) => {
+      if (l.path.length === path.length + 1) return isMissing(l, data);
+      if (l.path.length !== path.length) return false;
+      // Unknown keys make a branch the wrong shape only when it knows none of the keys.
+      if (l.issue.code === 'unrecognized_keys') return l.issue.keys.length === keyCount;
+      return l.issue.code !== 'too_small' && l.issue.code !== 'too_big';
+    });
     if (offShape || leaves.length === 0) continue;
-    const cand = { leaves, count: leaves.length, depth: Math.max(...leaves.map(depth)) };
+    // Each unknown key counts: {exr: ..., derivative: ...} is one typo away
+    // from {expr, derivative}, two from {builtin}. A typo of a key the branch
+    // misses (builtn for builtin) counts for the branch.
+    const missing = leaves.filter((l) => isMissing(l, data)).map((l) => String(l.path[l.path.length - 1]));
+    const typo = leaves.some((l) => l.issue.code === 'unrecognized_keys' && l.issue.keys.some((k) => didYouMean(k, missing) !== null));
+    const count = leaves.reduce((n, l) => n + (l.issue.code === 'unrecognized_keys' ? l.issue.keys.length : 1), 0) - (typo ? 0.5 : 0);
+    const cand = { leaves, count, depth: Math.max(...leaves.map(depth)) };
     if (!best || cand.count < best.count || (cand.count === best.count && cand.depth > best.depth)) {
       best = cand;
       tie = false;
@@ -174,7 +184,13 @@ function issueToError(source: YamlSource, data: unknown, leaf: Leaf): SweepConfi
     const key = issue.keys[0] ?? '';
     const known = knownKeys(sweepSchema as unknown as SchemaNode, path).filter((k) => k !== '$schema');
     const guess = didYouMean(key, known);
-    const hint = guess ? ` (did you mean ${guess}?)` : known.length ? ` (expected ${known.length > 1 ? 'one of ' : ''}${known.join(', ')})` : '';
+    const hint = /\S:\S/.test(key)
+      ? " (YAML needs a space after ':' to separate a key from its value)"
+      : guess
+        ? ` (did you mean ${guess}?)`
+        : known.length
+          ? ` (expected ${known.length > 1 ? 'one of ' : ''}${known.join(', ')})`
+          : '';
     return source.error([...path, key], `${formatPath([...path, key])}: unknown key${hint}`, { key: true });
   }
   if (isMissing(leaf, data)) {
@@ -368,6 +384,9 @@ export function buildConfig(source: YamlSource, data: unknown, limits: LoadLimit
   }
   if (domain && !(domain[0] < domain[1])) {
     throw source.error(['objective', 'domain'], `objective.domain: must be [from, to] with from < to, got [${domain[0]}, ${domain[1]}]`);
+  }
+  if (domain && !Number.isFinite(domain[1] - domain[0])) {
+    throw source.error(['objective', 'domain'], `objective.domain: from and to are too far apart to compute in float64, got [${domain[0]}, ${domain[1]}]`);
   }
 
   // Axes.

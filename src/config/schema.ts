@@ -89,8 +89,16 @@ export const sweepSchema = z.strictObject({
   starts: z.union([numberAxis('starts'), random], { error: 'expected a number, a list of starts, or one of {linspace|geomspace|range|random: {...}}' }),
   learning_rate: numberAxis('learning rates'),
   epochs: numberAxis('epoch counts'),
-  schedule: z.union([scheduleName, z.array(scheduleName).min(1, { error: 'must not be empty' })]).optional(),
-  optimizer: z.union([optimizer, z.array(optimizer).min(1, { error: 'must not be empty' })]).optional(),
+  schedule: z
+    .union([scheduleName, z.array(scheduleName).min(1, { error: 'must not be empty' })], {
+      error: `expected a schedule (${SCHEDULES.join(', ')}) or a list of them`,
+    })
+    .optional(),
+  optimizer: z
+    .union([optimizer, z.array(optimizer).min(1, { error: 'must not be empty' })], {
+      error: 'expected an optimizer (gd, momentum, nesterov, adam, or {name: {parameters}}) or a list of them',
+    })
+    .optional(),
   classify: z
     .strictObject({
       tolerance: z.number({ error: 'must be a positive number' }).positive({ error: 'must be a positive number' }).optional(),

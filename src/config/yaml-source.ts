@@ -221,6 +221,22 @@ export function readYamlSource(file: string, limits: ReadLimits = DEFAULT_READ_L
   const source = new YamlSource(file, text, doc, lines);
   const first = doc.errors[0];
   if (first) throw syntaxError(source, first);
+  // Keys are names: a list or mapping as a key has no place in a sweep (and
+  // would be stringified, with a warning on stderr).
+  let complexKey: number | null = null;
+  visit(doc, {
+    Pair(_, pair) {
+      if (pair.key !== null && !isScalar(pair.key)) {
+        complexKey = (pair.key as Node).range?.[0] ?? 0;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  if (complexKey !== null) {
+    const { line, col } = source.at(complexKey);
+    throw new SweepConfigError(file, line, col, 'YAML: a key must be a plain name, not a list or a mapping');
+  }
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 100 });
