@@ -16,6 +16,11 @@
 import type { ResultsDocument, RunRecord } from '../results/format.js';
 import { maxOf } from './numbers.js';
 
+/** The rule above in one sentence, for the page and summary.md. */
+export const BEST_RULE =
+  'Best: of the learning rates whose runs converged from every start within the budget, the one whose slowest start converged earliest. ' +
+  'Ties go to the smaller learning rate, which is further from the stability limit at no cost in epochs.';
+
 export interface BestChoice {
   lr: number;
   schedule: string;

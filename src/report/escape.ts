@@ -43,14 +43,16 @@ export function scriptForInline(js: string): string {
 }
 
 /**
- * Plain text inside Markdown (GitHub flavoured): backslash-escape the
- * characters that start emphasis, links, tables, code or HTML, and fold
- * newlines so a title cannot start a new block.
+ * Plain text inside Markdown (GitHub flavoured), never at the start of a
+ * line: backslash-escape what starts emphasis, links and images (`[`),
+ * code, strikethrough and table cells; entity-escape HTML; fold newlines so
+ * a title cannot start a new block. Parentheses, `+` or `#` mid-line are
+ * inert and stay readable.
  */
 export function escapeMarkdown(s: string): string {
   return s
     .replace(/[\r\n\u2028\u2029]+/g, ' ')
-    .replace(/[\\`*_{}[\]()#+!|~]/g, (c) => `\\${c}`)
+    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;');

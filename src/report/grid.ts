@@ -16,6 +16,8 @@ import { exact, fmt, maxOf, minOf } from './numbers.js';
 export const MAX_MAP_CELLS = 3000;
 /** More panels than this are unreadable side by side; starts are folded first. */
 export const MAX_PANELS = 12;
+/** Cells get aria-labels up to this many; beyond, the SVG would double in size (the run table has the facts). */
+export const ARIA_CELL_LIMIT = 400;
 /** Text inside cells only when there are few, large cells. */
 export const CELL_LABEL_LIMIT = 40;
 /** Gradients are floored here for the log colour scale (|f'| = 0 happens at exact minima). */
@@ -73,7 +75,10 @@ export interface MapCell {
   tGrad: string;
   tLoss: string;
   tClass: string;
-  tAt: string;
+  tConverged: string;
+  tDiverged: string;
+  /** The cell in words, for screen readers (aria-label); empty on dense maps, which carry no labels. */
+  tDesc: string;
   tRuns: string;
   /** Cell labels (only drawn when MapModel.labels). */
   outcomeLabel: string[];
@@ -131,10 +136,34 @@ function edges(vals: number[], log: boolean, floor: number): { lo: number[]; hi:
   return { lo, hi };
 }
 
-/** `floor` keeps linear cells from reaching below a natural bound (no negative epochs). */
-export function axisScale(values: readonly number[], maxBins: number, floor = -Infinity): AxisScale {
+/** Spread of the gaps between sorted values relative to their mean (0 for even spacing). */
+function gapSpread(vals: readonly number[]): number {
+  const gaps = vals.slice(1).map((v, i) => v - (vals[i] as number));
+  const mean = gaps.reduce((a, b) => a + b, 0) / gaps.length;
+  const sd = Math.sqrt(gaps.reduce((a, g) => a + (g - mean) ** 2, 0) / gaps.length);
+  return mean > 0 ? sd / mean : 0;
+}
+
+/**
+ * Log or linear. The learning rate goes on a log axis whenever it spans a
+ * decade or more; epochs only when they are also spaced more evenly in log
+ * than in linear terms (a linspace of epochs on a log axis would give its
+ * first value a huge cell and squash the rest).
+ */
+export function chooseLog(values: readonly number[], evenSpacing: boolean): boolean {
   const vals = distinct(values);
-  const log = spansDecade(vals);
+  if (!spansDecade(vals)) return false;
+  if (!evenSpacing || vals.length < 3) return true;
+  return gapSpread(vals.map(Math.log10)) <= gapSpread(vals);
+}
+
+/**
+ * `floor` keeps linear cells from reaching below a natural bound (no
+ * negative epochs); `bySpacing` applies chooseLog's spacing rule.
+ */
+export function axisScale(values: readonly number[], maxBins: number, floor = -Infinity, bySpacing = false): AxisScale {
+  const vals = distinct(values);
+  const log = chooseLog(vals, bySpacing);
   const { lo, hi } = edges(vals, log, floor);
   const n = vals.length;
   const nb = Math.max(1, Math.min(n, maxBins));
@@ -176,7 +205,7 @@ interface PanelPlan {
 export function planPanels(doc: ResultsDocument, maxPanels = MAX_PANELS): PanelPlan {
   const ax = doc.sweep.axes;
   const dims = [
-    { key: 'start' as const, name: 'start', values: ax.start.map(exact), label: (v: string) => `start ${v}` },
+    { key: 'start' as const, name: 'start', values: ax.start.map(exact), label: (v: string) => `start ${fmt(Number(v))}` },
     { key: 'schedule' as const, name: 'schedule', values: ax.schedule.map(String), label: (v: string) => v },
     { key: 'optimizer' as const, name: 'optimizer', values: ax.optimizer, label: (v: string) => v },
   ];
@@ -289,7 +318,7 @@ export function buildMap(doc: ResultsDocument, maxCells = MAX_MAP_CELLS, maxPane
     bL = Math.max(1, Math.min(nL, Math.floor(perPanel / bE)));
   }
   const lr = axisScale(lrValues, bL);
-  const epochs = axisScale(epValues, bE, 0);
+  const epochs = axisScale(epValues, bE, 0, true);
   const nbL = lr.bins.length;
   const nbE = epochs.bins.length;
 
@@ -362,7 +391,9 @@ export function buildMap(doc: ResultsDocument, maxCells = MAX_MAP_CELLS, maxPane
       tGrad: gradText,
       tLoss: single ? valueText(r.loss, r) : '',
       tClass: single ? `${r.class} (${r.reason})` : `mostly ${cls}`,
-      tAt: single ? atText(r) : '',
+      tConverged: single ? (r.convergedAt === null ? '-' : `epoch ${r.convergedAt}`) : '',
+      tDiverged: single ? (r.divergedAt === null ? '-' : `epoch ${r.divergedAt}`) : '',
+      tDesc: '',
       tRuns: `${runs}: ${a.counts.converged} converged, ${a.counts.slow} slow, ${a.counts.divergent} divergent`,
       outcomeLabel: single ? outcomeLabel(r) : [],
       gradLabel: single ? (r.grad === null ? `f' ${nonFinite(r)}` : r.grad === 0 ? "f' = 0" : `|f'| ${fmt(Math.abs(r.grad), 2)}`) : '',
@@ -374,7 +405,14 @@ export function buildMap(doc: ResultsDocument, maxCells = MAX_MAP_CELLS, maxPane
   // 1e+70 from a divergent run would otherwise wash every slow run out to white).
   const lo = Number.isFinite(gMin) ? Math.min(mid - 1, Math.max(mid - GRAD_DECADES, Math.floor(gMin))) : mid - 1;
   const hi = Number.isFinite(gMax) ? Math.max(mid + 1, Math.min(mid + GRAD_DECADES, Math.ceil(gMax))) : mid + 1;
+  const describe = cells.length <= ARIA_CELL_LIMIT;
   for (const c of cells) {
+    if (describe) {
+      c.tDesc =
+        c.runs === 1
+          ? `run ${c.tRun}: learning rate ${c.tLr}, ${c.tEpochs} epochs, start ${c.tStart}: ${c.tClass}, f'(x) ${c.tGrad}`
+          : `learning rate ${c.tLr}, epochs ${c.tEpochs}: ${c.tRuns}`;
+    }
     // Saturated ends of the diverging scale need white text.
     const side = c.logGrad === null ? 1 : c.logGrad < mid ? mid - lo : hi - mid;
     c.gradDark = c.logGrad === null || Math.abs(c.logGrad - mid) / side > 0.55;

@@ -64,8 +64,11 @@ export interface TableColumn {
 
 export interface TableCell {
   text: string;
-  /** Sort key: a number as text ("Infinity" for overflow and missing values). */
-  sort: string;
+  /**
+   * Sort key: a number as text ("Infinity" for overflow and missing values);
+   * null where the text itself is the key (keeps a 2,000-row table small).
+   */
+  sort: string | null;
   /** Set for values that are not finite numbers. */
   special: boolean;
 }
@@ -143,16 +146,23 @@ function buildHeader(doc: ResultsDocument, curvature: string | null): HeaderMode
   };
 }
 
+/** Table values: six significant digits, enough to tell 3.25 from 3.25003. */
+const TABLE_DIGITS = 6;
+
+function cell(text: string, sort: string, special = false): TableCell {
+  return { text, sort: sort === text ? null : sort, special };
+}
+
 function num(v: number | null, r: RunRecord): TableCell {
-  return v === null ? { text: valueText(v, r), sort: 'Infinity', special: true } : { text: fmt(v), sort: String(v), special: false };
+  return v === null ? cell(valueText(v, r), 'Infinity', true) : cell(fmt(v, TABLE_DIGITS), String(v));
 }
 
 function int(v: number | null): TableCell {
-  return v === null ? { text: '-', sort: 'Infinity', special: false } : { text: String(v), sort: String(v), special: false };
+  return v === null ? cell('-', 'Infinity') : cell(String(v), String(v));
 }
 
 function txt(s: string, order: number): TableCell {
-  return { text: s, sort: String(order), special: false };
+  return cell(s, String(order));
 }
 
 /**
@@ -200,13 +210,13 @@ function buildTable(doc: ResultsDocument): TableModel {
     class: r.class,
     cells: [
       int(r.id),
-      { text: exact(r.lr), sort: String(r.lr), special: false },
+      cell(fmt(r.lr, TABLE_DIGITS), String(r.lr)),
       int(r.epochs),
-      { text: exact(r.start), sort: String(r.start), special: false },
+      cell(fmt(r.start, TABLE_DIGITS), String(r.start)),
       ...(showSchedule ? [txt(r.schedule, kOrder.get(r.schedule) ?? 0)] : []),
       ...(showOptimizer ? [txt(r.optimizer, oOrder.get(r.optimizer) ?? 0)] : []),
       txt(r.class, classOrder[r.class]),
-      { text: r.reason, sort: r.reason, special: false },
+      cell(r.reason, r.reason),
       num(r.x, r),
       num(r.grad, r),
       num(r.loss, r),

@@ -8,9 +8,9 @@
  * text; the free-text title stays in the HTML, where it is escaped.
  */
 import type { RunClass } from '../engine/classify.js';
-import type { MapModel } from './grid.js';
+import { ARIA_CELL_LIMIT, type MapModel } from './grid.js';
 import type { ReportModel } from './model.js';
-import { fmt } from './numbers.js';
+import { count, fmt } from './numbers.js';
 import type { TradeoffModel } from './tradeoff.js';
 import type { TrajectoryModel } from './trajectories.js';
 
@@ -47,7 +47,7 @@ export interface MarkCheck {
 
 export interface ChartSpec {
   id: string;
-  heading: string;
+  /** Paragraphs under the chart in the page: how to read it. */
   caption: string[];
   png: string;
   vl: JsonObject;
@@ -85,23 +85,36 @@ function config(): JsonObject {
   };
 }
 
-function top(title: string, subtitle: string[], body: JsonObject, datasets: Record<string, Json[]>): JsonObject {
+function top(title: string, subtitle: string[], body: JsonObject, datasets: Record<string, Json[]>, extraConfig: JsonObject = {}): JsonObject {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: title, subtitle },
-    config: config(),
+    config: { ...config(), ...extraConfig },
     datasets,
     ...body,
   };
 }
 
+/** Powers of ten inside [lo, hi]: uncluttered ticks and grid lines on a log axis. */
+function decades(lo: number, hi: number): number[] {
+  const out: number[] = [];
+  for (let e = Math.ceil(Math.log10(lo) - 1e-9); e <= Math.floor(Math.log10(hi) + 1e-9); e++) out.push(Number(`1e${e}`));
+  return out;
+}
+
+/** Axis values as ticks up to this many (long labels such as 0.0001468 crowd beyond it). */
+const MAX_VALUE_TICKS = 8;
+
 function scaleFor(axis: MapModel['lr']): JsonObject {
   return axis.log ? { type: 'log', domain: axis.domain, nice: false } : { type: 'linear', domain: axis.domain, nice: false, zero: false };
 }
 
+/** Ticks at the axis values while they are few; powers of ten on a log axis otherwise. */
 function axisFor(axis: MapModel['lr'], title: string): JsonObject {
-  const a: JsonObject = { title, format: '~g', grid: false, labelOverlap: true };
-  if (axis.ticks) a.values = axis.ticks;
+  // '~g' prints 0.0001 on a log axis but 2e+3 on a linear one, which keeps vega's default.
+  const a: JsonObject = { title, grid: false, labelOverlap: true, ...(axis.log ? { format: '~g' } : {}) };
+  if (axis.ticks && axis.ticks.length <= MAX_VALUE_TICKS) a.values = axis.ticks;
+  else if (axis.log) a.values = decades(...axis.domain);
   return a;
 }
 
@@ -116,14 +129,29 @@ function mapSize(map: MapModel): { width: number; height: number } {
 function mapTooltip(map: MapModel): Json[] {
   const t = (field: string, title: string): JsonObject => ({ field, type: 'nominal', title });
   if (map.mode === 'runs') {
-    return [t('tRun', 'run'), t('tLr', 'learning rate'), t('tEpochs', 'epochs'), t('tStart', 'start'), t('tX', 'x'), t('tGrad', "f'(x)"), t('tLoss', 'loss'), t('tClass', 'class'), t('tAt', 'epoch')];
+    return [t('tRun', 'run'), t('tLr', 'learning rate'), t('tEpochs', 'epochs'), t('tStart', 'start'), t('tX', 'x'), t('tGrad', "f'(x)"), t('tLoss', 'loss'), t('tClass', 'class'), t('tConverged', 'converged at'), t('tDiverged', 'blew up at')];
   }
   return [t('panel', 'panel'), t('tLr', 'learning rate'), t('tEpochs', 'epochs'), t('tRuns', 'runs'), t('tClass', 'class'), t('tGrad', "f'(x)")];
 }
 
+/**
+ * The cells' rows as the maps use them: only the fields some encoding or
+ * tooltip reads, so a 3,000-cell map does not carry every model field. Both
+ * maps get identical rows, which the page then stores once.
+ */
+function cellRows(map: MapModel): Json[] {
+  const keep: string[] = ['lrLo', 'lrHi', 'epLo', 'epHi', 'class', 'logGrad'];
+  if (map.panels.length > 1 || map.mode === 'aggregate') keep.push('panel');
+  if (map.labels) keep.push('lrMid', 'epMid', 'outcomeLabel', 'outcomeDark', 'gradLabel', 'gradDark');
+  if (map.cells.length <= ARIA_CELL_LIMIT) keep.push('tDesc');
+  for (const t of mapTooltip(map)) if (t && typeof t === 'object' && !Array.isArray(t) && typeof t.field === 'string') keep.push(t.field);
+  const fields = [...new Set(keep)];
+  return rows(map.cells.map((c) => Object.fromEntries(fields.map((f) => [f, (c as unknown as Record<string, unknown>)[f]]))));
+}
+
 /** The lr x epochs grid with one layer of cells and optional labels; faceted when there are panels. */
 function gridChart(map: MapModel, color: JsonObject, label: { field: string; dark: string } | null): { body: JsonObject; marks: MarkCheck[] } {
-  const many = map.cells.length > 400;
+  const many = map.cells.length > ARIA_CELL_LIMIT;
   const { width, height } = mapSize(map);
   const enc: JsonObject = {
     x: { field: 'lrLo', type: 'quantitative', scale: scaleFor(map.lr), axis: axisFor(map.lr, 'learning rate') },
@@ -132,9 +160,14 @@ function gridChart(map: MapModel, color: JsonObject, label: { field: string; dar
     y2: { field: 'epHi' },
     color,
     tooltip: mapTooltip(map),
+    ...(many ? {} : { description: { field: 'tDesc' } }),
   };
-  // Thousands of aria-labels would double the SVG; the run table carries the same facts.
-  const layers: Json[] = [{ name: 'cells', mark: { type: 'rect', stroke: 'white', strokeWidth: many ? 0 : 1.5, aria: !many }, encoding: enc }];
+  // Dense grids: no white gaps, and each cell reaches 0.6 px into its right and
+  // upper neighbours, hiding the anti-aliasing seams between them (a stroke in
+  // the cell's colour would do too, but turns the gradient legend into symbols).
+  // Thousands of aria-labels would double the SVG; the run table has the facts.
+  const cellMark: JsonObject = many ? { type: 'rect', x2Offset: 0.6, y2Offset: -0.6, aria: false } : { type: 'rect', stroke: 'white', strokeWidth: 1.5 };
+  const layers: Json[] = [{ name: 'cells', mark: cellMark, encoding: enc }];
   const marks: MarkCheck[] = [{ mark: 'cells', dataset: 'cells', per: 'row' }];
   if (label && map.labels) {
     layers.push({
@@ -164,11 +197,11 @@ function gridChart(map: MapModel, color: JsonObject, label: { field: string; dar
 }
 
 function mapSubtitle(model: ReportModel, map: MapModel): string[] {
-  const lines: string[] = [`sweep ${model.header.name} · tolerance |f'| <= ${model.header.tolerance} · ${model.total} runs`];
+  const lines: string[] = [`sweep ${model.header.name} · tolerance |f'| <= ${model.header.tolerance} · ${count(model.total)} runs`];
   if (map.mode === 'aggregate') {
     const how: string[] = [];
     if (map.lr.binned || map.epochs.binned) how.push('neighbouring axis values binned');
-    if (map.foldedAxes.length) how.push(`${map.foldedAxes.join(', ')} folded together`);
+    if (map.foldedAxes.length) how.push(`all ${map.foldedAxes.map((a) => `${a}s`).join(' and ')} folded together`);
     lines.push(`each cell summarises several runs (${how.join('; ') || 'repeated axis values'})`);
   }
   return lines;
@@ -190,23 +223,29 @@ export function outcomeSpec(model: ReportModel, map: MapModel): ChartSpec {
   ].filter(Boolean);
   return {
     id: 'outcome-map',
-    heading: 'Outcome map',
     caption,
     png: 'outcome-map.png',
-    vl: top('Outcome by learning rate and epochs', mapSubtitle(model, map), body, { cells: rows(map.cells) }),
+    vl: top('Outcome by learning rate and epochs', mapSubtitle(model, map), body, { cells: cellRows(map) }),
     marks,
   };
+}
+
+/** Legend ticks every few decades, always including the tolerance. */
+function gradTicks(lo: number, hi: number, mid: number): number[] {
+  const step = hi - lo > 8 ? 3 : hi - lo > 4 ? 2 : 1;
+  const out: number[] = [];
+  for (let v = mid - step * Math.floor((mid - lo) / step); v <= hi + 1e-9; v += step) out.push(Math.round(v * 1000) / 1000);
+  return out;
 }
 
 export function gradientSpec(model: ReportModel, map: MapModel): ChartSpec {
   const [lo, hi] = map.grad.domain;
   const color: JsonObject = {
-    condition: { test: 'datum.logGrad === null', value: NON_FINITE_COLOR },
     field: 'logGrad',
     type: 'quantitative',
     title: ["log10 |f'(x)|", map.mode === 'runs' ? 'at the last epoch' : '(median)'],
     scale: { scheme: 'blueorange', domain: [lo, hi], domainMid: map.grad.mid, clamp: true },
-    legend: { orient: 'right', gradientLength: 160, format: '~g' },
+    legend: { type: 'gradient', orient: 'right', gradientLength: 160, format: '~g', values: gradTicks(lo, hi, map.grad.mid) },
   };
   const { body, marks } = gridChart(map, color, { field: 'gradLabel', dark: 'gradDark' });
   const caption = [
@@ -216,23 +255,19 @@ export function gradientSpec(model: ReportModel, map: MapModel): ChartSpec {
   ].filter(Boolean);
   return {
     id: 'gradient-map',
-    heading: 'Gradient map',
     caption,
     png: 'gradient-map.png',
-    vl: top("How far from done: |f'(x)| at the last epoch", mapSubtitle(model, map), body, { cells: rows(map.cells) }),
+    // Overflowed cells (logGrad null) keep their mark in a colour of their own; by
+    // default vega-lite would filter them out of the map.
+    vl: top("How far from done: |f'(x)| at the last epoch", mapSubtitle(model, map), body, { cells: cellRows(map) }, { scale: { invalid: { color: { value: NON_FINITE_COLOR } } } }),
     marks,
   };
 }
 
-/** Powers of ten inside [lo, hi]: uncluttered ticks and grid lines on a log axis. */
-function decades(lo: number, hi: number): number[] {
-  const out: number[] = [];
-  for (let e = Math.ceil(Math.log10(lo) - 1e-9); e <= Math.floor(Math.log10(hi) + 1e-9); e++) out.push(Number(`1e${e}`));
-  return out;
-}
-
 /** Point labels (the epoch each run converged at) only while they cannot crowd each other. */
 const POINT_LABEL_LIMIT = 12;
+/** Above this many points the trade-off chart draws them as a translucent cloud. */
+const DENSE_POINTS = 300;
 
 export function tradeoffSpec(model: ReportModel, t: TradeoffModel): ChartSpec {
   const xScale = { type: 'log', domain: t.lrDomain, nice: false };
@@ -294,36 +329,48 @@ export function tradeoffSpec(model: ReportModel, t: TradeoffModel): ChartSpec {
     marks.push({ mark: 'budgets', dataset: 'budgets', per: 'row' }, { mark: 'budgetLabels', dataset: 'budgets', per: 'row' });
   }
   if (t.theory.length) {
-    datasets.theory = rows(t.theory);
+    // 'curve', not 'series': vega-lite merges legends of same-named fields, and the points use 'series'.
+    datasets.theory = rows(t.theory.map((p) => ({ curve: p.series, lr: p.lr, epochs: p.epochs })));
+    const several = t.theorySeries.length > 1;
     layers.push({
       name: 'theory',
       data: { name: 'theory' },
       // ceil() makes the curve a staircase; step-after draws it as one.
       mark: { type: 'line', color: '#6B6B6B', strokeWidth: 1.5, interpolate: 'step-after', clip: true },
-      encoding: { x, y, detail: { field: 'series', type: 'nominal' }, tooltip: [{ field: 'series', type: 'nominal', title: 'curve' }] },
+      encoding: {
+        x,
+        y,
+        // Several curves (one per start) are told apart by dash pattern in a legend; one curve gets a text label.
+        ...(several
+          ? { strokeDash: { field: 'curve', type: 'nominal', title: 'theory (plain GD)', legend: { orient: 'bottom', direction: 'vertical', symbolStrokeWidth: 1.5 } } }
+          : { detail: { field: 'curve', type: 'nominal' } }),
+        tooltip: [{ field: 'curve', type: 'nominal', title: 'theory curve' }],
+      },
     });
-    marks.push({ mark: 'theory', dataset: 'theory', per: 'line', by: 'series' });
-    // One label per curve, below-left of a point a third of the way along, where the slope of -1 is clearest.
-    const labels = t.theorySeries.flatMap((s) => {
-      const pts = t.theory.filter((p) => p.series === s);
-      const p = pts[Math.floor(pts.length / 3)];
-      return p ? [{ lr: p.lr, epochs: p.epochs, label: `${s}: 10x less lr needs 10x more epochs` }] : [];
-    });
-    datasets.theoryLabels = rows(labels);
-    layers.push({
-      name: 'theoryLabels',
-      data: { name: 'theoryLabels' },
-      mark: { type: 'text', align: 'right', baseline: 'top', dx: -8, dy: 8, color: '#444', fontSize: 11 },
-      encoding: { x, y, text: { field: 'label' } },
-    });
-    marks.push({ mark: 'theoryLabels', dataset: 'theoryLabels', per: 'row' });
+    marks.push({ mark: 'theory', dataset: 'theory', per: 'line', by: 'curve' });
+    if (!several) {
+      // Above a point a third of the way along: the curve falls away below the
+      // text to the right, where its slope of -1 is clearest.
+      const p = t.theory[Math.floor(t.theory.length / 3)];
+      datasets.theoryLabels = rows(p ? [{ lr: p.lr, epochs: p.epochs, label: 'theory: 10x less lr needs 10x more epochs' }] : []);
+      layers.push({
+        name: 'theoryLabels',
+        data: { name: 'theoryLabels' },
+        mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 8, dy: -8, color: '#444', fontSize: 11 },
+        encoding: { x, y, text: { field: 'label' } },
+      });
+      marks.push({ mark: 'theoryLabels', dataset: 'theoryLabels', per: 'row' });
+    }
   }
   datasets.points = rows(t.points);
   const multi = t.series.length > 1;
+  // Thousands of points overlap: small, translucent and without outlines they read as density.
+  const dense = t.points.length > DENSE_POINTS;
+  const pointStyle: JsonObject = dense ? { size: 24, opacity: 0.45, strokeWidth: 0, aria: false } : { size: 90, opacity: 0.9, stroke: 'white', strokeWidth: 1 };
   layers.push({
     name: 'points',
     data: { name: 'points' },
-    mark: { type: 'point', filled: true, size: 90, opacity: 0.9, stroke: 'white', strokeWidth: 1, ...(multi ? {} : { color: CLASS_COLORS.converged }) },
+    mark: { type: 'point', filled: true, ...pointStyle, ...(multi ? {} : { color: CLASS_COLORS.converged as string }) },
     encoding: {
       x,
       y: { ...y, field: 'convergedAt' },
@@ -351,11 +398,12 @@ export function tradeoffSpec(model: ReportModel, t: TradeoffModel): ChartSpec {
   const subtitle = [
     `sweep ${model.header.name} · converged runs only, each at the epoch it first reached |f'| <= ${model.header.tolerance}`,
     c
-      ? `theory for plain GD, curvature c = ${fmt(c.c)}${c.source === 'exact' ? ' (exact: quadratic)' : ` (estimated at x* = ${fmt(c.at ?? NaN)})`}: epochs = ceil(ln(tol/|f'(x0)|) / ln|1 - lr c|)`
+      ? `theory for plain GD, curvature c = ${fmt(c.c, 3)}${c.source === 'exact' ? ' (exact: quadratic)' : ` (estimated at x* = ${fmt(c.at ?? NaN, 4)})`}: epochs = ceil(ln(tol/|f'(x0)|) / ln|1 - lr c|)`
       : `no theory curve: ${t.theoryNote ?? 'curvature unknown'}`,
   ];
   const caption = [
-    "Epochs needed to converge against the learning rate, both on log axes. Each epoch shrinks the distance to the minimum by the factor |1 - lr c|, so for small rates the epochs needed grow as 1/lr: the points and the theory curve fall with a slope of -1, and 10x less learning rate needs 10x more epochs. Dotted lines are the epoch budgets of the sweep: a run whose point would sit above its budget ends slow.",
+    "Epochs needed to converge against the learning rate, both on log axes. Each epoch shrinks the distance to the minimum by the factor |1 - lr c|, so for small rates the epochs needed grow as 1/lr: the points and the theory curve fall with a slope of -1, and 10x less learning rate needs 10x more epochs.",
+    t.budgets.length ? 'Dotted lines are the epoch budgets of the sweep: a run whose point would sit above its budget ends slow.' : '',
     t.stability ? 'The fastest rate is lr = 1/c (one step to the minimum of a quadratic); past lr = 2/c (shaded) every step overshoots by more than it corrects, and runs diverge.' : '',
     t.atStart ? `${t.atStart} run(s) converged at epoch 0 (the start was already within tolerance) and are not drawn on the log axis.` : '',
     t.thinned ? `${t.thinned} points were thinned out to keep the page small.` : '',
@@ -363,7 +411,6 @@ export function tradeoffSpec(model: ReportModel, t: TradeoffModel): ChartSpec {
   ].filter(Boolean);
   return {
     id: 'tradeoff',
-    heading: 'Learning rate vs epochs to converge',
     caption,
     png: 'tradeoff.png',
     vl: top('Trade-off: learning rate vs epochs to converge', subtitle, { width: 560, height: 340, layer: layers }, datasets),
@@ -398,6 +445,10 @@ export function trajectorySpec(model: ReportModel, tr: TrajectoryModel): ChartSp
     layer: [{ name: 'xline', mark: { type: 'line', color: ink, strokeWidth: 1.8 }, encoding: { x: t, y: pick('x', '|x|', 'x') } }],
   };
   const gradLayers: Json[] = [{ name: 'gradline', mark: { type: 'line', color: ink, strokeWidth: 1.8 }, encoding: { x: t, y: pick('grad', "|f'(x)|", "f'(x)") } }];
+  // Where the run's verdict happened: the epoch it converged or blew up.
+  const eventAt = tr.run.convergedAt ?? tr.run.divergedAt;
+  const events: Json[] = eventAt === null ? [] : [{ t: eventAt, label: tr.run.convergedAt !== null ? `converged at ${eventAt}` : `blew up at ${eventAt}` }];
+  const late = eventAt !== null && eventAt > 0.6 * (tr.points[tr.points.length - 1]?.t ?? tr.run.epochs);
   const gradPanel: JsonObject = {
     width: W,
     height: H,
@@ -406,13 +457,28 @@ export function trajectorySpec(model: ReportModel, tr: TrajectoryModel): ChartSp
     transform: absTransform,
     layer: gradLayers,
   };
-  const fx = { field: 'x', type: 'quantitative', title: 'x', scale: { domain: tr.curveDomain, nice: false, zero: false }, axis: { grid: true } };
-  const fy = { field: 'f', type: 'quantitative', title: 'f(x)', scale: { domain: tr.curveRange, nice: false, zero: false }, axis: { grid: true } };
+  // A little padding keeps the dots at the ends of the path whole.
+  const fx = { field: 'x', type: 'quantitative', title: 'x', scale: { domain: tr.curveDomain, nice: false, zero: false, padding: 5 }, axis: { grid: true } };
+  const fy = { field: 'f', type: 'quantitative', title: 'f(x)', scale: { domain: tr.curveRange, nice: false, zero: false, padding: 5 }, axis: { grid: true } };
   const datasets: Record<string, Json[]> = { points: rows(tr.points), curve: rows(tr.curve) };
+  if (events.length) {
+    datasets.events = events;
+    gradLayers.push(
+      { name: 'event', data: { name: 'events' }, mark: { type: 'rule', color: '#555', strokeDash: [4, 3], strokeWidth: 1 }, encoding: { x: t } },
+      {
+        name: 'eventLabel',
+        data: { name: 'events' },
+        // On the far side of the rule from the panel's edge, so the label never leaves the panel.
+        mark: { type: 'text', baseline: 'top', dy: 4, fontSize: 11, color: '#333', ...(late ? { align: 'right', dx: -4 } : { align: 'left', dx: 4 }) },
+        encoding: { x: t, y: { value: 0 }, text: { field: 'label' } },
+      },
+    );
+  }
   const curveLayers: Json[] = [{ name: 'curve', data: { name: 'curve' }, mark: { type: 'line', color: '#9A9A9A', strokeWidth: 1.5 }, encoding: { x: fx, y: fy } }];
   const marks: MarkCheck[] = [
     { mark: 'xline', dataset: 'points', per: 'line' },
     { mark: 'gradline', dataset: 'points', per: 'line' },
+    ...(events.length ? [{ mark: 'event', dataset: 'events', per: 'row' as const }, { mark: 'eventLabel', dataset: 'events', per: 'row' as const }] : []),
     { mark: 'curve', dataset: 'curve', per: 'line' },
   ];
   if (tr.path.length) {
@@ -443,7 +509,7 @@ export function trajectorySpec(model: ReportModel, tr: TrajectoryModel): ChartSp
     title: { text: 'descent path on f(x)', fontSize: 12, fontWeight: 'normal' },
     layer: curveLayers,
   };
-  const subtitle = [`${tr.verdict}`, ...tr.notes];
+  const subtitle = [`sweep ${model.header.name} · ${tr.verdict}`, ...tr.notes];
   const caption = [
     ex
       ? "x and f'(x) grow without bound, so their magnitudes are drawn on log axes: a straight rising line is a fixed growth factor per epoch, the signature of a learning rate past the stability limit."
@@ -451,7 +517,6 @@ export function trajectorySpec(model: ReportModel, tr: TrajectoryModel): ChartSp
   ];
   return {
     id: tr.id,
-    heading: tr.title,
     caption,
     png: `${tr.id}.png`,
     vl: top(`Run ${tr.run.id}: ${tr.title}`, subtitle, { hconcat: [xPanel, gradPanel, curvePanel], spacing: 28 }, datasets),

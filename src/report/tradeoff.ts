@@ -12,7 +12,7 @@
  */
 import type { CompiledObjective } from '../objective/objective.js';
 import type { ResultsDocument, RunRecord } from '../results/format.js';
-import { exact, fmt, maxOf, minOf } from './numbers.js';
+import { fmt, maxOf, minOf } from './numbers.js';
 
 /** More series than this cannot be told apart by colour; starts are folded first. */
 export const MAX_SERIES = 8;
@@ -124,7 +124,7 @@ function seriesLabeller(doc: ResultsDocument): (r: RunRecord) => string {
   const parts: ((r: RunRecord) => string)[] = [];
   const nStart = ax.start.length;
   const nOther = ax.schedule.length * ax.optimizer.length;
-  if (nStart > 1 && nStart * nOther <= MAX_SERIES) parts.push((r) => `start ${exact(r.start)}`);
+  if (nStart > 1 && nStart * nOther <= MAX_SERIES) parts.push((r) => `start ${fmt(r.start)}`);
   if (ax.schedule.length > 1 && nOther <= MAX_SERIES) parts.push((r) => r.schedule);
   if (ax.optimizer.length > 1 && nOther <= MAX_SERIES) parts.push((r) => r.optimizer);
   return (r) => parts.map((p) => p(r)).join(' · ') || 'runs';
@@ -205,9 +205,11 @@ export function buildTradeoff(doc: ResultsDocument, objective: CompiledObjective
     for (const x0 of chosen) {
       const g0 = objective.df(x0);
       if (!Number.isFinite(g0)) continue;
-      const s = chosen.length === 1 && starts.length === 1 ? 'theory' : `theory, start ${exact(x0)}`;
+      const s = chosen.length === 1 && starts.length === 1 ? 'theory' : `start ${fmt(x0)}`;
       let any = false;
-      for (const lr of logSpace(lrDomain[0], lrHi, THEORY_SAMPLES)) {
+      // Exact samples at the sweep's rates and at lr = 1/c (one step, the bottom of the V).
+      const samples = [...logSpace(lrDomain[0], lrHi, THEORY_SAMPLES), ...lrs, 1 / curvature.c].filter((v) => v >= lrDomain[0] && v < lrHi);
+      for (const lr of [...new Set(samples)].sort((p, q) => p - q)) {
         const e = theoryEpochs(lr, curvature.c, g0, tol);
         if (e === null || e < 1 || e > epochDomain[1]) continue;
         theory.push({ series: s, lr, epochs: e });

@@ -9,7 +9,7 @@ import { parseOptimizerLabel, type TrajectorySelector } from '../config/types.js
 import { traceRun } from '../engine/descend.js';
 import type { CompiledObjective } from '../objective/objective.js';
 import type { ResultsDocument, RunRecord } from '../results/format.js';
-import { exact, maxOf, minOf } from './numbers.js';
+import { fmt, maxOf, minOf } from './numbers.js';
 
 /** Charts per report: each is three panels with up to TRACE_POINTS points. */
 export const MAX_TRAJECTORIES = 8;
@@ -21,6 +21,8 @@ export const PATH_DOTS = 40;
 export const PATH_POINTS = 400;
 /** Samples of the function curve. */
 export const CURVE_SAMPLES = 400;
+/** How far (in domain widths) the plotted curve stretches to follow a path. */
+const PATH_REACH = 1.5;
 /** A path reaching this many times further than the plotted range switches to |x| on a log axis. */
 const EXPLODES = 1e3;
 
@@ -103,7 +105,7 @@ export function pickTrajectoryRuns(doc: ResultsDocument): { runs: RunRecord[]; s
 
 export function runTitle(r: RunRecord, doc: ResultsDocument): string {
   const ax = doc.sweep.axes;
-  const parts = [`lr ${exact(r.lr)}`, `${r.epochs} epochs`, `start ${exact(r.start)}`];
+  const parts = [`lr ${fmt(r.lr, 6)}`, `${r.epochs} epochs`, `start ${fmt(r.start, 6)}`];
   if (ax.schedule.length > 1 || r.schedule !== 'constant') parts.push(r.schedule);
   if (ax.optimizer.length > 1 || r.optimizer !== 'gd') parts.push(r.optimizer);
   return parts.join(' · ');
@@ -172,17 +174,18 @@ function traceOne(doc: ResultsDocument, objective: CompiledObjective, r: RunReco
   let a = dom ? dom[0] : minOf(starts) - 1;
   let b = dom ? dom[1] : maxOf(starts) + 1;
   const width = b - a;
-  let xLo = Infinity;
-  let xHi = -Infinity;
+  // Widen the curve to take in the path for as long as it stays within 1.5
+  // domain-widths of the domain (the first zigzags of a run that is about to
+  // blow up are the classic picture); beyond that the path is clipped.
+  let xLo = a;
+  let xHi = b;
   for (const p of points) {
+    if (p.x < a - PATH_REACH * width || p.x > b + PATH_REACH * width) break;
     xLo = Math.min(xLo, p.x);
     xHi = Math.max(xHi, p.x);
   }
-  // Widen the curve to the whole path unless the path runs far away (then it is clipped).
-  if (xLo >= a - width && xHi <= b + width) {
-    a = Math.min(a, xLo);
-    b = Math.max(b, xHi);
-  }
+  a = xLo;
+  b = xHi;
   const reach = Math.max(Math.abs(a), Math.abs(b), 1);
   const explodes = points.some((p) => Math.abs(p.x) > EXPLODES * reach);
   const leaving = points.find((p) => p.x < a || p.x > b);
