@@ -122,22 +122,13 @@ export function* resultsJsonChunks(plan: Plan, table: RunTable, sweep: SweepDesc
     counts,
   };
   yield JSON.stringify(head).slice(0, -1) + ',"runs":[';
-  let first = true;
-  let buf = '';
-  const schedules = plan.config.schedules.map((s) => JSON.stringify(s));
+  const schedules = plan.config.schedules.map((v) => JSON.stringify(v));
   const optimizers = plan.config.optimizers.map((o) => JSON.stringify(optimizerLabel(o)));
-  const [, K, O, L, P] = plan.dims;
-  for (let id = 0; id < table.runCount; id++) {
-    if (!table.done[id]) continue;
-    // Inline index arithmetic (as runParams) keeps a million rows fast.
-    const p = id % P;
-    const l = Math.floor(id / P) % L;
-    const o = Math.floor(id / (P * L)) % O;
-    const k = Math.floor(id / (P * L * O)) % K;
-    const s = Math.floor(id / (P * L * O * K));
+  let first = true;
+  yield* rowChunks(plan, table, (id, s, k, o, l, p) => {
     const ca = table.convergedAt[id] as number;
     const da = table.divergedAt[id] as number;
-    buf +=
+    const row =
       (first ? '\n' : ',\n') +
       `{"id":${id},"lr":${num(plan.config.learningRates[l] as number)},"epochs":${plan.config.epochs[p] as number},"start":${num(plan.config.starts[s] as number)},` +
       `"schedule":${schedules[k] as string},"optimizer":${optimizers[o] as string},` +
@@ -145,22 +136,19 @@ export function* resultsJsonChunks(plan: Plan, table: RunTable, sweep: SweepDesc
       `"class":"${className(table.klass[id] as number)}","reason":"${reasonName(table.reason[id] as number)}",` +
       `"convergedAt":${ca < 0 ? 'null' : ca},"divergedAt":${da < 0 ? 'null' : da}}`;
     first = false;
-    if (buf.length > 1 << 16) {
-      yield buf;
-      buf = '';
-    }
-  }
-  yield buf + '\n]}\n';
+    return row;
+  });
+  yield '\n]}\n';
 }
 
-export const CSV_COLUMNS = ['id', 'lr', 'epochs', 'start', 'schedule', 'optimizer', 'x', 'grad', 'loss', 'class', 'reason', 'convergedAt', 'divergedAt'] as const;
-
-export function* resultsCsvChunks(plan: Plan, table: RunTable): Generator<string> {
-  yield CSV_COLUMNS.join(',') + '\n';
-  let buf = '';
-  const schedules = plan.config.schedules.map(csvText);
-  const optimizers = plan.config.optimizers.map((o) => csvText(optimizerLabel(o)));
+/**
+ * The rows of every run this table holds, in id order, batched into chunks.
+ * The axis indices come from inline arithmetic (as runParams does), which
+ * keeps a million rows fast.
+ */
+function* rowChunks(plan: Plan, table: RunTable, row: (id: number, s: number, k: number, o: number, l: number, p: number) => string): Generator<string> {
   const [, K, O, L, P] = plan.dims;
+  let buf = '';
   for (let id = 0; id < table.runCount; id++) {
     if (!table.done[id]) continue;
     const p = id % P;
@@ -168,18 +156,30 @@ export function* resultsCsvChunks(plan: Plan, table: RunTable): Generator<string
     const o = Math.floor(id / (P * L)) % O;
     const k = Math.floor(id / (P * L * O)) % K;
     const s = Math.floor(id / (P * L * O * K));
-    const ca = table.convergedAt[id] as number;
-    const da = table.divergedAt[id] as number;
-    buf +=
-      `${id},${csvNum(plan.config.learningRates[l] as number)},${plan.config.epochs[p] as number},${csvNum(plan.config.starts[s] as number)},` +
-      `${schedules[k] as string},${optimizers[o] as string},${csvNum(table.x[id] as number)},${csvNum(table.grad[id] as number)},${csvNum(table.loss[id] as number)},` +
-      `${className(table.klass[id] as number)},${reasonName(table.reason[id] as number)},${ca < 0 ? '' : ca},${da < 0 ? '' : da}\n`;
+    buf += row(id, s, k, o, l, p);
     if (buf.length > 1 << 16) {
       yield buf;
       buf = '';
     }
   }
-  yield buf;
+  if (buf) yield buf;
+}
+
+export const CSV_COLUMNS = ['id', 'lr', 'epochs', 'start', 'schedule', 'optimizer', 'x', 'grad', 'loss', 'class', 'reason', 'convergedAt', 'divergedAt'] as const;
+
+export function* resultsCsvChunks(plan: Plan, table: RunTable): Generator<string> {
+  yield CSV_COLUMNS.join(',') + '\n';
+  const schedules = plan.config.schedules.map(csvText);
+  const optimizers = plan.config.optimizers.map((o) => csvText(optimizerLabel(o)));
+  yield* rowChunks(plan, table, (id, s, k, o, l, p) => {
+    const ca = table.convergedAt[id] as number;
+    const da = table.divergedAt[id] as number;
+    return (
+      `${id},${csvNum(plan.config.learningRates[l] as number)},${plan.config.epochs[p] as number},${csvNum(plan.config.starts[s] as number)},` +
+      `${schedules[k] as string},${optimizers[o] as string},${csvNum(table.x[id] as number)},${csvNum(table.grad[id] as number)},${csvNum(table.loss[id] as number)},` +
+      `${className(table.klass[id] as number)},${reasonName(table.reason[id] as number)},${ca < 0 ? '' : ca},${da < 0 ? '' : da}\n`
+    );
+  });
 }
 
 /** One run as a record (for small uses: the report, the summary). */
