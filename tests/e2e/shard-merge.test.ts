@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gdsweep, tempDir } from '../helpers/cli.js';
 
-const SWEEP = 'tests/fixtures/sweeps/medium.yaml';
+// Small enough that the report-included merge stays quick on a loaded machine.
+const SWEEP = 'tests/fixtures/sweeps/shardable.yaml';
 
 function shards(n: number): string {
   const root = tempDir();
@@ -17,21 +18,21 @@ function shards(n: number): string {
 describe('shard and merge', () => {
   it('shards 1/3, 2/3, 3/3 merged equal the unsharded output byte for byte, report included', () => {
     const root = shards(3);
-    const shard1 = JSON.parse(readFileSync(join(root, 'job-1', 'medium.shard-1-of-3', 'results.json'), 'utf8'));
+    const shard1 = JSON.parse(readFileSync(join(root, 'job-1', 'shardable.shard-1-of-3', 'results.json'), 'utf8'));
     expect(shard1.plan.shard).toEqual({ index: 1, count: 3 });
-    expect(existsSync(join(root, 'job-1', 'medium.shard-1-of-3', 'index.html'))).toBe(false);
+    expect(existsSync(join(root, 'job-1', 'shardable.shard-1-of-3', 'index.html'))).toBe(false);
     // Split by cost: each shard holds about a third of the steps.
     const merged = join(root, 'merged');
     const m = gdsweep(['merge', join(root, 'job-1'), join(root, 'job-2'), join(root, 'job-3'), '--out', merged]);
     expect(m.stderr).toBe('');
     expect(m.status).toBe(0);
-    expect(m.stdout).toMatch(/^medium: merged 1200 runs/);
+    expect(m.stdout).toMatch(/^shardable: merged 180 runs/);
     const whole = tempDir();
     expect(gdsweep(['run', SWEEP, '--out', whole, '--quiet']).status).toBe(0);
-    const files = readdirSync(join(whole, 'medium')).sort();
-    expect(readdirSync(join(merged, 'medium')).sort()).toEqual(files);
-    for (const f of files) expect(readFileSync(join(merged, 'medium', f)), f).toEqual(readFileSync(join(whole, 'medium', f)));
-  });
+    const files = readdirSync(join(whole, 'shardable')).sort();
+    expect(readdirSync(join(merged, 'shardable')).sort()).toEqual(files);
+    for (const f of files) expect(readFileSync(join(merged, 'shardable', f)), f).toEqual(readFileSync(join(whole, 'shardable', f)));
+  }, 300_000);
 
   it('balances shards by steps, not by run count', () => {
     const root = tempDir();
@@ -58,22 +59,22 @@ describe('shard and merge', () => {
     const out = join(root, 'merged');
     let r = gdsweep(['merge', join(root, 'job-1'), join(root, 'job-3'), '--out', out]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe('gdsweep: medium: missing shard 2/3 (have 1/3, 3/3)\n');
+    expect(r.stderr).toBe('gdsweep: shardable: missing shard 2/3 (have 1/3, 3/3)\n');
 
     cpSync(join(root, 'job-1'), join(root, 'copy-of-1'), { recursive: true });
     r = gdsweep(['merge', join(root, 'job-1'), join(root, 'job-2'), join(root, 'job-3'), join(root, 'copy-of-1'), '--out', out]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^gdsweep: medium: shard 1\/3 given twice: .*job-1\/medium.shard-1-of-3 and .*copy-of-1\/medium.shard-1-of-3\n$/);
+    expect(r.stderr).toMatch(/^gdsweep: shardable: shard 1\/3 given twice: .*job-1\/shardable.shard-1-of-3 and .*copy-of-1\/shardable.shard-1-of-3\n$/);
     rmSync(join(root, 'copy-of-1'), { recursive: true });
 
     // A shard of the same sweep name but another plan (a different tolerance).
     const other = tempDir();
-    const changed = join(other, 'medium.yaml');
+    const changed = join(other, 'shardable.yaml');
     writeFileSync(changed, readFileSync(SWEEP, 'utf8') + 'classify: {tolerance: 1.0e-4}\n');
     expect(gdsweep(['run', changed, '--out', join(other, 'out'), '--shard', '2/3', '--quiet']).status).toBe(0);
     r = gdsweep(['merge', join(root, 'job-1'), join(other, 'out'), join(root, 'job-3'), '--out', out]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/shard of another plan \([0-9a-f]{16}\) than .*job-1\/medium.shard-1-of-3 \([0-9a-f]{16}\); was the sweep file changed between shards\?/);
+    expect(r.stderr).toMatch(/shard of another plan \([0-9a-f]{16}\) than .*job-1\/shardable.shard-1-of-3 \([0-9a-f]{16}\); was the sweep file changed between shards\?/);
 
     r = gdsweep(['merge', join(root, 'nowhere'), '--out', out]);
     expect(r.status).toBe(2);
@@ -83,10 +84,10 @@ describe('shard and merge', () => {
   it('reads the shard index from GitLab and Kubernetes variables', () => {
     const a = tempDir();
     expect(gdsweep(['run', SWEEP, '--out', a, '--shard', 'auto', '--quiet'], { env: { CI_NODE_INDEX: '2', CI_NODE_TOTAL: '3' } }).status).toBe(0);
-    expect(existsSync(join(a, 'medium.shard-2-of-3', 'results.json'))).toBe(true);
+    expect(existsSync(join(a, 'shardable.shard-2-of-3', 'results.json'))).toBe(true);
     const b = tempDir();
     expect(gdsweep(['run', SWEEP, '--out', b, '--shard', '/3', '--quiet'], { env: { JOB_COMPLETION_INDEX: '0' } }).status).toBe(0);
-    expect(existsSync(join(b, 'medium.shard-1-of-3', 'results.json'))).toBe(true);
+    expect(existsSync(join(b, 'shardable.shard-1-of-3', 'results.json'))).toBe(true);
     const c = gdsweep(['run', SWEEP, '--out', b, '--shard', '4/3']);
     expect(c.status).toBe(2);
     expect(c.stderr).toBe('gdsweep: --shard: index must be 1..3 and count at least 1, got 4/3\n');
