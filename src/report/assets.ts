@@ -25,7 +25,7 @@ export interface PageAssets {
   libraries: { name: string; source: string }[];
 }
 
-const PARTIALS = ['header', 'chart', 'best', 'runs'] as const;
+const PARTIALS = ['header', 'chart', 'basins', 'best', 'runs'] as const;
 
 /**
  * The minified browser build that sits beside a package's resolved entry

@@ -8,6 +8,7 @@
  * schedule/optimizer) are folded into fewer panels, and consecutive axis
  * values are binned until the whole map has at most MAX_MAP_CELLS cells.
  */
+import { scheme } from 'vega';
 import type { RunClass } from '../engine/classify.js';
 import type { ResultsDocument, RunRecord } from '../results/format.js';
 import { exact, fmt, maxOf, minOf } from './numbers.js';
@@ -24,6 +25,10 @@ export const CELL_LABEL_LIMIT = 40;
 export const GRAD_FLOOR = 1e-16;
 /** The gradient colour scale spans at most this many decades either side of the tolerance. */
 const GRAD_DECADES = 6;
+/** The gradient map's colour scheme (vega's diverging blue-orange). */
+export const GRAD_SCHEME = 'blueorange';
+/** Dark text on light cells. */
+export const LABEL_INK = '#1A1A1A';
 
 export interface AxisBin {
   lo: number;
@@ -48,6 +53,17 @@ export interface AxisScale {
 export interface Panel {
   index: number;
   label: string;
+}
+
+/**
+ * Columns for n panels side by side: rows without empty slots where
+ * possible (an empty slot still gets an axis), at most four across.
+ */
+export function panelColumns(n: number): number {
+  if (n <= 3) return Math.max(1, n);
+  if (n === 4) return 2;
+  if (n <= 6 || n === 9) return 3;
+  return 4;
 }
 
 export interface MapCell {
@@ -92,6 +108,7 @@ export interface MapModel {
   /** 'runs': one run per cell; 'aggregate': cells summarise several runs. */
   mode: 'runs' | 'aggregate';
   panels: Panel[];
+  /** Panels per row: the last varying axis across (4 optimizers: 4 columns, one row per start). */
   columns: number;
   lr: AxisScale;
   epochs: AxisScale;
@@ -199,6 +216,7 @@ interface PanelPlan {
   panels: Panel[];
   panelOf: (r: RunRecord) => number;
   folded: string[];
+  columns: number;
 }
 
 /** One panel per start/schedule/optimizer combination, folding starts first when there are too many. */
@@ -223,9 +241,12 @@ export function planPanels(doc: ResultsDocument, maxPanels = MAX_PANELS): PanelP
     label: [...c.map((v, j) => (kept[j] as (typeof dims)[number]).label(v)), ...(foldNote ? [foldNote] : [])].join(' · ') || 'all runs',
   }));
   const indexOf = new Map(combos.map((c, i) => [c.join('\u0000'), i]));
+  // Two or more axes vary: the last one runs across, so each row is one value of the others.
+  const across = kept.length >= 2 ? (kept[kept.length - 1] as (typeof dims)[number]).values.length : 0;
   return {
     panels,
     folded,
+    columns: across >= 2 && across <= 4 ? across : panelColumns(panels.length),
     panelOf: (r) => indexOf.get(kept.map((d) => value(r, d.key)).join('\u0000')) ?? 0,
   };
 }
@@ -301,8 +322,41 @@ interface Acc {
   first: RunRecord;
 }
 
-export function buildMap(doc: ResultsDocument, maxCells = MAX_MAP_CELLS, maxPanels = MAX_PANELS): MapModel {
-  const { panels, panelOf, folded } = planPanels(doc, maxPanels);
+/** The colour vega gives logGrad: the scheme, piecewise linear through the tolerance, clamped. */
+export function gradColor(v: number, lo: number, mid: number, hi: number): string {
+  const t = v <= mid ? 0.5 * Math.max(0, (v - lo) / (mid - lo)) : 0.5 + 0.5 * Math.min(1, (v - mid) / (hi - mid));
+  const interp = scheme(GRAD_SCHEME) as ((t: number) => string) | undefined;
+  return interp ? interp(t) : 'rgb(128, 128, 128)';
+}
+
+function luminance(color: string): number {
+  const m = /rgb\((\d+),\s*(\d+),\s*(\d+)\)/.exec(color) ?? /#(..)(..)(..)/.exec(color);
+  if (!m) return 0;
+  const hex = color.startsWith('#');
+  const lin = (s: string) => {
+    const c = (hex ? parseInt(s, 16) : Number(s)) / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * lin(m[1] as string) + 0.7152 * lin(m[2] as string) + 0.0722 * lin(m[3] as string);
+}
+
+/** WCAG contrast: white against dark label ink on this background. */
+export function whiteReadsBetter(background: string): boolean {
+  const l = luminance(background);
+  return 1.05 / (l + 0.05) >= (l + 0.05) / (luminance(LABEL_INK) + 0.05);
+}
+
+/**
+ * `notMinimum`: for a converged run that stopped at a stationary point that
+ * is not a minimum, what it is ("a maximum"), so the map says so.
+ */
+export function buildMap(
+  doc: ResultsDocument,
+  maxCells = MAX_MAP_CELLS,
+  maxPanels = MAX_PANELS,
+  notMinimum: (r: RunRecord) => string | null = () => null,
+): MapModel {
+  const { panels, panelOf, folded, columns } = planPanels(doc, maxPanels);
   const lrValues = doc.sweep.axes.learning_rate;
   const epValues = doc.sweep.axes.epochs;
   const nL = new Set(lrValues).size;
@@ -361,6 +415,7 @@ export function buildMap(doc: ResultsDocument, maxCells = MAX_MAP_CELLS, maxPane
     }
     const r = a.first;
     const single = runs === 1;
+    const trap = single ? notMinimum(r) : null;
     const gradText = single
       ? r.grad === null
         ? nonFinite(r)
@@ -390,12 +445,12 @@ export function buildMap(doc: ResultsDocument, maxCells = MAX_MAP_CELLS, maxPane
       tX: single ? valueText(r.x, r) : '',
       tGrad: gradText,
       tLoss: single ? valueText(r.loss, r) : '',
-      tClass: single ? `${r.class} (${r.reason})` : `mostly ${cls}`,
+      tClass: single ? `${r.class} (${r.reason})${trap ? `, stationary at ${trap}, not a minimum` : ''}` : `mostly ${cls}`,
       tConverged: single ? (r.convergedAt === null ? '-' : `epoch ${r.convergedAt}`) : '',
       tDiverged: single ? (r.divergedAt === null ? '-' : `epoch ${r.divergedAt}`) : '',
       tDesc: '',
       tRuns: `${runs}: ${a.counts.converged} converged, ${a.counts.slow} slow, ${a.counts.divergent} divergent`,
-      outcomeLabel: single ? outcomeLabel(r) : [],
+      outcomeLabel: single ? (trap ? [`converged, epoch ${r.convergedAt ?? '?'}`, `but at ${trap}`] : outcomeLabel(r)) : [],
       gradLabel: single ? (r.grad === null ? `f' ${nonFinite(r)}` : r.grad === 0 ? "f' = 0" : `|f'| ${fmt(Math.abs(r.grad), 2)}`) : '',
       outcomeDark: cls !== 'slow',
       gradDark: false,
@@ -413,14 +468,13 @@ export function buildMap(doc: ResultsDocument, maxCells = MAX_MAP_CELLS, maxPane
           ? `run ${c.tRun}: learning rate ${c.tLr}, ${c.tEpochs} epochs, start ${c.tStart}: ${c.tClass}, f'(x) ${c.tGrad}`
           : `learning rate ${c.tLr}, epochs ${c.tEpochs}: ${c.tRuns}`;
     }
-    // Saturated ends of the diverging scale need white text.
-    const side = c.logGrad === null ? 1 : c.logGrad < mid ? mid - lo : hi - mid;
-    c.gradDark = c.logGrad === null || Math.abs(c.logGrad - mid) / side > 0.55;
+    // White text where it contrasts more than dark text with the cell's colour.
+    c.gradDark = c.logGrad === null || whiteReadsBetter(gradColor(c.logGrad, lo, mid, hi));
   }
   return {
     mode,
     panels,
-    columns: Math.min(panels.length, panels.length === 4 ? 2 : 3),
+    columns,
     lr,
     epochs,
     cells,

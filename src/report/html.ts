@@ -12,9 +12,10 @@ import type { PageAssets } from './assets.js';
 import { BEST_RULE } from './best.js';
 import { jsonForScript, scriptForInline } from './escape.js';
 import type { ReportModel } from './model.js';
-import { count, exact, percent } from './numbers.js';
+import { count, exact, fmt, percent } from './numbers.js';
 import { PNG_SCALE, type RenderedChart } from './render-charts.js';
 import { CLASS_COLORS, CLASS_INK, type Json } from './specs.js';
+import { startsText } from './stationary.js';
 import { MAX_TRAJECTORIES } from './trajectories.js';
 
 interface ChartView {
@@ -43,7 +44,36 @@ function trajectoryLead(model: ReportModel): string {
   const t = model.trajectories;
   return t.source === 'selected'
     ? "The runs chosen in the sweep's report.trajectories, traced again epoch by epoch with the engine's own arithmetic."
-    : 'No report.trajectories in the sweep, so one representative run per class is shown (the first run of each class), traced again epoch by epoch with the engine\'s own arithmetic.';
+    : "No report.trajectories in the sweep, so one representative run per class is shown (the first run of each class), and the first run to end at each other point where converged runs stopped (a maximum first, then the minima most runs reached), traced again epoch by epoch with the engine's own arithmetic.";
+}
+
+/** Rows of the points-reached table. */
+export const MAX_POINT_ROWS = 50;
+
+function basinsSection(model: ReportModel, hasChart: boolean): { title: string; points: unknown[]; lead: string; note: string | null } | null {
+  const st = model.stationary;
+  const interesting = st.points.length > 1 || st.points.some((p) => p.kind !== 'minimum');
+  if (!hasChart && !interesting) return null;
+  const shown = st.points.slice(0, MAX_POINT_ROWS);
+  return {
+    title: hasChart ? 'Where each start ends' : 'Where the runs end',
+    points: shown.map((p) => ({
+      label: p.label,
+      x: fmt(p.x, 8),
+      f: fmt(p.f, 6),
+      curvature: Number.isFinite(p.curvature) ? fmt(p.curvature, 4) : '-',
+      kind: p.text,
+      minimum: p.kind === 'minimum',
+      runs: `${count(p.runs)} (${percent(p.runs, st.converged)})`,
+      starts: p.starts.length ? startsText(p.starts) : '',
+    })),
+    lead:
+      "Each converged run stops where |f'(x)| is within the tolerance, a little way (about tolerance / |f''|) from a stationary point. Its final x is refined to that point (Newton's method on f'), runs at the same point are counted together, and the sign of f'' there (by central differences of f') tells a minimum from a maximum.",
+    note:
+      st.points.length > shown.length
+        ? `Showing ${shown.length} of ${count(st.points.length)} points, by x.`
+        : st.note,
+  };
 }
 
 function bestRows(model: ReportModel): { rows: unknown[]; withAxes: boolean; rule: string } {
@@ -132,7 +162,8 @@ export function renderHtml(model: ReportModel, charts: readonly RenderedChart[],
     counts: (['converged', 'slow', 'divergent'] as RunClass[]).map((k) => ({ class: k, n: count(model.counts[k]), share: percent(model.counts[k], model.total) })),
     total: count(model.total),
     notes: model.notes,
-    charts: { outcome: view('outcome-map'), gradient: view('gradient-map'), tradeoff: view('tradeoff'), trajectories: trajectoryViews },
+    charts: { outcome: view('outcome-map'), gradient: view('gradient-map'), basins: view('basins'), tradeoff: view('tradeoff'), trajectories: trajectoryViews },
+    basins: basinsSection(model, byId.has('basins')),
     trajectories: { lead: trajectoryLead(model), notes },
     best: bestRows(model),
     table: {

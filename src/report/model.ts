@@ -4,17 +4,21 @@
  * randomness), so `run` and `render` build the same model from the same
  * results.json, and tests can check it without rendering anything.
  *
- * Phases: header facts -> class counts -> maps (grid.ts) -> trade-off and
- * theory (tradeoff.ts) -> trajectories (trajectories.ts, traced again with
- * the engine) -> best lr per budget (best.ts) -> run table.
+ * Phases: header facts -> class counts -> maps (grid.ts) -> points the
+ * converged runs reached (stationary.ts) -> final x against start
+ * (basins.ts) -> trade-off and theory (tradeoff.ts) -> trajectories
+ * (trajectories.ts, traced again with the engine) -> best lr per budget
+ * (best.ts) -> run table.
  */
 import type { RunClass } from '../engine/classify.js';
 import { compileObjective, type CompiledObjective } from '../objective/objective.js';
 import type { ResultsDocument, RunRecord } from '../results/format.js';
 import { VERSION } from '../version.js';
+import { buildBasins, type BasinsModel } from './basins.js';
 import { bestPerBudget, type BestForBudget } from './best.js';
 import { buildMap, valueText, type MapModel } from './grid.js';
 import { count, exact, fmt, maxOf, minOf } from './numbers.js';
+import { buildStationary, pointOfRun, type StationaryModel } from './stationary.js';
 import { buildTradeoff, type TradeoffModel } from './tradeoff.js';
 import { buildTrajectories, type TrajectoriesModel } from './trajectories.js';
 
@@ -22,6 +26,8 @@ import { buildTrajectories, type TrajectoriesModel } from './trajectories.js';
 export const MAX_TABLE_ROWS = 2000;
 /** Axis values listed one by one up to this many. */
 const LIST_AXIS_VALUES = 8;
+/** Points reached listed in the header up to this many (the table under the basins chart has them all). */
+const LIST_POINTS = 6;
 /**
  * The objective in results.json was accepted when the sweep ran, possibly
  * with raised --max-expr-* limits; these generous limits only guard the
@@ -43,6 +49,8 @@ export interface HeaderModel {
   builtin: string | null;
   domain: string | null;
   curvature: string | null;
+  /** Where converged runs ended: "min at -1.4289: 25 runs · min at 4.3058: 2 runs". */
+  reached: string | null;
   axes: AxisFact[];
   tolerance: string;
   bound: string;
@@ -91,6 +99,8 @@ export interface ReportModel {
   counts: Record<RunClass, number>;
   total: number;
   map: MapModel | null;
+  stationary: StationaryModel;
+  basins: BasinsModel | null;
   tradeoff: TradeoffModel | null;
   trajectories: TrajectoriesModel;
   best: BestForBudget[];
@@ -114,7 +124,21 @@ function axisText(values: readonly (number | string)[]): string {
   return `${count(values.length)} values: ${values.slice(0, LIST_AXIS_VALUES).join(', ')}, ...`;
 }
 
-function buildHeader(doc: ResultsDocument, curvature: string | null): HeaderModel {
+function notMinimumText(st: StationaryModel, r: RunRecord): string | null {
+  const p = pointOfRun(st, r);
+  return !p || p.kind === 'minimum' ? null : p.kind === 'maximum' ? 'a maximum' : 'a flat spot';
+}
+
+function reachedText(st: StationaryModel): string | null {
+  if (st.points.length === 0) return null;
+  const byRuns = [...st.points].sort((a, b) => b.runs - a.runs || a.x - b.x);
+  const shown = new Set(byRuns.slice(0, LIST_POINTS));
+  const parts = st.points.filter((p) => shown.has(p)).map((p) => `${p.label}: ${count(p.runs)} run${p.runs === 1 ? '' : 's'}${p.kind === 'minimum' ? '' : ', not a minimum'}`);
+  const more = st.points.length - shown.size;
+  return `${parts.join(' · ')}${more ? ` · and ${count(more)} more` : ''}`;
+}
+
+function buildHeader(doc: ResultsDocument, curvature: string | null, st: StationaryModel): HeaderModel {
   const s = doc.sweep;
   const ax = s.axes;
   const axes: AxisFact[] = [
@@ -133,6 +157,7 @@ function buildHeader(doc: ResultsDocument, curvature: string | null): HeaderMode
     builtin: s.objective.builtin,
     domain: s.objective.domain ? `[${exact(s.objective.domain[0])}, ${exact(s.objective.domain[1])}]` : null,
     curvature,
+    reached: reachedText(st),
     axes,
     tolerance: exact(s.classify.tolerance),
     bound: exact(s.classify.bound),
@@ -248,13 +273,16 @@ export function buildReportModel(doc: ResultsDocument): ReportModel {
     : null;
   const notes: string[] = [];
   if (error) notes.push(error);
+  const stationary = buildStationary(doc, objective);
   return {
-    header: buildHeader(doc, curvature),
+    header: buildHeader(doc, curvature, stationary),
     counts,
     total: doc.runs.length,
-    map: doc.runs.length ? buildMap(doc) : null,
+    map: doc.runs.length ? buildMap(doc, undefined, undefined, (r) => notMinimumText(stationary, r)) : null,
+    stationary,
+    basins: buildBasins(doc, stationary),
     tradeoff,
-    trajectories: buildTrajectories(doc, objective, error),
+    trajectories: buildTrajectories(doc, objective, error, stationary),
     best: bestPerBudget(doc),
     divergent: doc.runs.filter((r) => r.class === 'divergent'),
     table: buildTable(doc),

@@ -8,11 +8,12 @@
  * text; the free-text title stays in the HTML, where it is escaped.
  */
 import type { RunClass } from '../engine/classify.js';
-import { ARIA_CELL_LIMIT, type MapModel } from './grid.js';
+import { BASIN_SIZE, basinsCaption, type BasinsModel } from './basins.js';
+import { ARIA_CELL_LIMIT, GRAD_SCHEME, LABEL_INK, type MapModel } from './grid.js';
 import type { ReportModel } from './model.js';
 import { count, fmt } from './numbers.js';
 import type { TradeoffModel } from './tradeoff.js';
-import type { TrajectoryModel } from './trajectories.js';
+import { MARK_FONT, PANEL, type TrajectoryModel } from './trajectories.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -113,7 +114,12 @@ function scaleFor(axis: MapModel['lr']): JsonObject {
 function axisFor(axis: MapModel['lr'], title: string): JsonObject {
   // '~g' prints 0.0001 on a log axis but 2e+3 on a linear one, which keeps vega's default.
   const a: JsonObject = { title, grid: false, labelOverlap: true, ...(axis.log ? { format: '~g' } : {}) };
-  if (axis.ticks && axis.ticks.length <= MAX_VALUE_TICKS) a.values = axis.ticks;
+  if (axis.ticks && axis.ticks.length <= MAX_VALUE_TICKS) {
+    a.values = axis.ticks;
+    // Vega formats values by the domain's tick step unless the format names a precision:
+    // a single lr of 0.01 would read "0.0", a single budget of 100 "1e+2".
+    if (!axis.log) a.format = '.6~g';
+  }
   else if (axis.log) a.values = decades(...axis.domain);
   return a;
 }
@@ -121,7 +127,8 @@ function axisFor(axis: MapModel['lr'], title: string): JsonObject {
 function mapSize(map: MapModel): { width: number; height: number } {
   const nL = map.lr.bins.length;
   const nE = map.epochs.bins.length;
-  if (map.panels.length > 1) return { width: 300, height: 200 };
+  // Side by side: narrower when four go across; low when there are few epoch values (one is a single band).
+  if (map.panels.length > 1) return { width: map.columns >= 4 ? 240 : 300, height: Math.min(200, Math.max(100, nE * 60)) };
   if (map.labels) return { width: Math.min(620, Math.max(360, nL * 120)), height: Math.min(360, Math.max(150, nE * 80)) };
   return { width: 560, height: 320 };
 }
@@ -177,7 +184,7 @@ function gridChart(map: MapModel, color: JsonObject, label: { field: string; dar
         x: { field: 'lrMid', type: 'quantitative' },
         y: { field: 'epMid', type: 'quantitative' },
         text: { field: label.field },
-        color: { condition: { test: `datum.${label.dark}`, value: 'white' }, value: '#1A1A1A' },
+        color: { condition: { test: `datum.${label.dark}`, value: 'white' }, value: LABEL_INK },
         tooltip: mapTooltip(map),
       },
     });
@@ -238,14 +245,21 @@ function gradTicks(lo: number, hi: number, mid: number): number[] {
   return out;
 }
 
+/** The colour bar no taller than the panels beside it (a row of low panels would leave it hanging below). */
+function gradientLength(map: MapModel): number {
+  const { height } = mapSize(map);
+  const rows = Math.ceil(map.panels.length / map.columns);
+  return Math.max(90, Math.min(160, rows * height + (rows - 1) * 40));
+}
+
 export function gradientSpec(model: ReportModel, map: MapModel): ChartSpec {
   const [lo, hi] = map.grad.domain;
   const color: JsonObject = {
     field: 'logGrad',
     type: 'quantitative',
     title: ["log10 |f'(x)|", map.mode === 'runs' ? 'at the last epoch' : '(median)'],
-    scale: { scheme: 'blueorange', domain: [lo, hi], domainMid: map.grad.mid, clamp: true },
-    legend: { type: 'gradient', orient: 'right', gradientLength: 160, format: '~g', values: gradTicks(lo, hi, map.grad.mid) },
+    scale: { scheme: GRAD_SCHEME, domain: [lo, hi], domainMid: map.grad.mid, clamp: true },
+    legend: { type: 'gradient', orient: 'right', gradientLength: gradientLength(map), format: '~g', values: gradTicks(lo, hi, map.grad.mid) },
   };
   const { body, marks } = gridChart(map, color, { field: 'gradLabel', dark: 'gradDark' });
   const caption = [
@@ -420,16 +434,23 @@ export function tradeoffSpec(model: ReportModel, t: TradeoffModel): ChartSpec {
 
 export function trajectorySpec(model: ReportModel, tr: TrajectoryModel): ChartSpec {
   const ink = CLASS_INK[tr.run.class];
-  const W = 250;
-  const H = 180;
+  const W = PANEL.width;
+  const H = PANEL.height;
   const ex = tr.explodes;
   const t = { field: 't', type: 'quantitative', title: 'epoch', axis: { grid: true, tickMinStep: 1 } };
   // A few pixels of padding keep the lines off the frame (a line along the top edge
   // would widen the panel's bounds and push its title above its neighbours').
-  const pick = (field: string, absTitle: string, title: string): JsonObject =>
+  // A series that never moves (a run that starts where f' = 0) gets a range around its value; vega would give it none.
+  const flat = (vals: number[]): JsonObject => {
+    const v = vals[0];
+    if (v === undefined || vals.some((u) => u !== v)) return {};
+    const d = v === 0 ? 1 : Math.abs(v) * 0.1;
+    return { domain: [v - d, v + d], nice: false };
+  };
+  const pick = (field: 'x' | 'grad', absTitle: string, title: string): JsonObject =>
     ex
       ? { field: `abs_${field}`, type: 'quantitative', title: absTitle, scale: { type: 'log', padding: 6 }, axis: { format: '.0e', grid: true } }
-      : { field, type: 'quantitative', title, scale: { zero: false, padding: 6 }, axis: { grid: true } };
+      : { field, type: 'quantitative', title, scale: { zero: false, padding: 6, ...flat(tr.points.map((p) => p[field])) }, axis: { grid: true } };
   const absTransform: Json[] = ex
     ? [
         { calculate: 'abs(datum.x)', as: 'abs_x' },
@@ -503,6 +524,34 @@ export function trajectorySpec(model: ReportModel, tr: TrajectoryModel): ChartSp
     );
     marks.push({ mark: 'path', dataset: 'path', per: 'line' }, { mark: 'dots', dataset: 'dots', per: 'row' });
   }
+  if (tr.marks.length) {
+    // Rings at minima (the run's own dots stay visible inside); red diamonds where a run is stationary but not at a minimum.
+    const notMin = "datum.kind !== 'minimum'";
+    datasets.stationary = rows(tr.marks);
+    curveLayers.push({
+      name: 'stationary',
+      data: { name: 'stationary' },
+      mark: { type: 'point', filled: false, size: 110, strokeWidth: 1.6 },
+      encoding: {
+        x: fx,
+        y: fy,
+        shape: { condition: { test: notMin, value: 'diamond' }, value: 'circle' },
+        color: { condition: { test: notMin, value: CLASS_INK.divergent }, value: '#1A1A1A' },
+        tooltip: [{ field: 'about', type: 'nominal', title: 'reached' }],
+      },
+    });
+    marks.push({ mark: 'stationary', dataset: 'stationary', per: 'row' });
+    if (tr.markLabels.length) {
+      datasets.stationaryLabels = rows(tr.markLabels);
+      curveLayers.push({
+        name: 'stationaryLabels',
+        data: { name: 'stationaryLabels' },
+        mark: { type: 'text', fontSize: MARK_FONT, align: { expr: 'datum.align' }, baseline: { expr: 'datum.baseline' }, dy: { expr: 'datum.dy' } },
+        encoding: { x: fx, y: fy, text: { field: 'text' }, color: { condition: { test: notMin, value: CLASS_INK.divergent }, value: '#1A1A1A' } },
+      });
+      marks.push({ mark: 'stationaryLabels', dataset: 'stationaryLabels', per: 'row' });
+    }
+  }
   const curvePanel: JsonObject = {
     width: W,
     height: H,
@@ -515,6 +564,13 @@ export function trajectorySpec(model: ReportModel, tr: TrajectoryModel): ChartSp
       ? "x and f'(x) grow without bound, so their magnitudes are drawn on log axes: a straight rising line is a fixed growth factor per epoch, the signature of a learning rate past the stability limit."
       : "Left: x per epoch; middle: f'(x) per epoch, which must reach 0 (within the tolerance) for the run to converge; a derivative still sloping at the last epoch means 'train longer'. Right: the path of x over the function, one dot per step early on.",
   ];
+  if (tr.marks.length) {
+    const other = tr.marks.some((m) => m.kind !== 'minimum');
+    caption.push(
+      `On the curve, rings mark every minimum that converged runs of the sweep reached${other ? "; red diamonds mark points where a converged run is stationary but not at a minimum (f'' < 0: a maximum, where f' = 0 holds descent in place; or f'' ≈ 0)" : ''}.${tr.markLabels.length < tr.marks.length ? ' Labels that would overlap are left out (the tooltip names each point).' : ''}`,
+    );
+  }
+  if (tr.at && tr.at.kind !== 'minimum') caption.push(`This run ${tr.at.kind === 'maximum' ? 'is stationary at a maximum' : 'stopped on a flat spot'}: it counts as converged (|f'| is within the tolerance) but did not find a minimum.`);
   return {
     id: tr.id,
     caption,
@@ -524,10 +580,175 @@ export function trajectorySpec(model: ReportModel, tr: TrajectoryModel): ChartSp
   };
 }
 
+/** Text width estimate in px (DejaVu Sans averages about 0.6 em per character). */
+function textWidth(text: string, fontSize: number): number {
+  return text.length * fontSize * 0.6;
+}
+
+/** Rule labels closer than this (px) on one side would overlap. */
+const RULE_LABEL_GAP = 13;
+
+/**
+ * Which end of its rule each label goes to: the end where fewer points sit
+ * under the text (a basin's points lie along its own rule), right on a tie,
+ * the other end when a label is already there, none when both ends are
+ * taken (the table under the chart lists every point).
+ */
+function ruleLabelSides(b: BasinsModel, width: number, height: number): ('left' | 'right' | null)[] {
+  const [x0, x1] = b.xDomain;
+  const [y0, y1] = b.yDomain;
+  const px = (v: number) => ((v - x0) / (x1 - x0)) * width;
+  const py = (v: number) => height - ((v - y0) / (y1 - y0)) * height;
+  const pts = b.panels.flatMap((p) => p.points.map((q) => ({ x: px(q.start), y: py(q.y) })));
+  const placed: Record<'left' | 'right', number[]> = { left: [], right: [] };
+  return b.rules.map((r) => {
+    const w = textWidth(r.label, 10) + 8;
+    const ry = py(r.y);
+    const near = (x: number, y: number) => y <= ry + 6 && y >= ry - 20 && x >= 0 && x <= width;
+    const left = pts.filter((p) => near(p.x, p.y) && p.x <= w).length;
+    const right = pts.filter((p) => near(p.x, p.y) && p.x >= width - w).length;
+    const first = left < right ? 'left' : 'right';
+    for (const side of [first, first === 'left' ? 'right' : 'left'] as const) {
+      if (placed[side].every((y) => Math.abs(y - ry) >= RULE_LABEL_GAP)) {
+        placed[side].push(ry);
+        return side;
+      }
+    }
+    return null;
+  });
+}
+
+/** Final x against start: one layered plot per panel, concatenated when there are several. */
+export function basinsSpec(model: ReportModel, b: BasinsModel): ChartSpec {
+  const multi = b.panels.length > 1;
+  const { width: W, height: H } = multi ? BASIN_SIZE.multi : BASIN_SIZE.single;
+  const x = {
+    field: 'start',
+    type: 'quantitative',
+    title: 'start x0',
+    scale: { domain: b.xDomain, nice: false, zero: false },
+    axis: { grid: true, labelOverlap: true, ...(b.xTicks ? { values: b.xTicks, format: '~g' } : {}) },
+  };
+  const y = { field: 'y', type: 'quantitative', title: 'final x (last epoch)', scale: { domain: b.yDomain, nice: false, zero: false }, axis: { grid: true } };
+  const sides = ruleLabelSides(b, W, H);
+  const datasets: Record<string, Json[]> = {
+    diagonal: rows([
+      { start: b.xDomain[0], y: b.xDomain[0] },
+      { start: b.xDomain[1], y: b.xDomain[1] },
+    ]),
+    rules: rows(b.rules.map((r) => ({ y: r.y, kind: r.kind, label: r.label, runs: r.runs }))),
+    ruleLabels: rows(
+      b.rules.flatMap((r, i) => {
+        const side = sides[i];
+        return side ? [{ y: r.y, kind: r.kind, label: r.label, side, at: side === 'left' ? b.xDomain[0] : b.xDomain[1] }] : [];
+      }),
+    ),
+  };
+  const marks: MarkCheck[] = [];
+  const dense = b.dense;
+  const notMin = "datum.kind !== 'minimum'";
+  const panels: JsonObject[] = b.panels.map((p, i) => {
+    const sfx = multi ? `_${i}` : '';
+    const layers: Json[] = [
+      {
+        name: `diagonal${sfx}`,
+        data: { name: 'diagonal' },
+        mark: { type: 'line', color: '#B0B0B0', strokeDash: [2, 3], strokeWidth: 1, clip: true },
+        encoding: { x, y },
+      },
+    ];
+    marks.push({ mark: `diagonal${sfx}`, dataset: 'diagonal', per: 'line' });
+    if (b.rules.length) {
+      layers.push(
+        {
+          name: `rules${sfx}`,
+          data: { name: 'rules' },
+          mark: { type: 'rule', strokeWidth: 1 },
+          encoding: {
+            y,
+            color: { condition: { test: notMin, value: CLASS_INK.divergent }, value: '#666666' },
+            strokeDash: { condition: { test: notMin, value: [5, 3] }, value: [1, 0] },
+            tooltip: [
+              { field: 'label', type: 'nominal', title: 'point' },
+              { field: 'runs', type: 'quantitative', title: 'converged runs here' },
+            ],
+          },
+        },
+        {
+          name: `ruleLabels${sfx}`,
+          data: { name: 'ruleLabels' },
+          mark: { type: 'text', baseline: 'bottom', dy: -3, fontSize: 10, align: { expr: 'datum.side' }, dx: { expr: "datum.side === 'left' ? 4 : -4" } },
+          encoding: {
+            x: { field: 'at', type: 'quantitative' },
+            y,
+            text: { field: 'label' },
+            color: { condition: { test: notMin, value: CLASS_INK.divergent }, value: '#333333' },
+          },
+        },
+      );
+      marks.push({ mark: `rules${sfx}`, dataset: 'rules', per: 'row' }, { mark: `ruleLabels${sfx}`, dataset: 'ruleLabels', per: 'row' });
+    }
+    if (b.mode === 'lines' && p.lines.length) {
+      datasets[`lines${sfx}`] = rows(p.lines);
+      layers.push({
+        name: `lines${sfx}`,
+        data: { name: `lines${sfx}` },
+        mark: { type: 'line', interpolate: 'step', color: '#8C8C8C', strokeWidth: 1.2 },
+        encoding: { x, y, detail: { field: 'line', type: 'nominal' } },
+      });
+      marks.push({ mark: `lines${sfx}`, dataset: `lines${sfx}`, per: 'line', by: 'line' });
+    }
+    datasets[`points${sfx}`] = rows(p.points);
+    layers.push({
+      name: `points${sfx}`,
+      data: { name: `points${sfx}` },
+      mark: { type: 'point', filled: true, ...(dense ? { size: 22, opacity: 0.5, strokeWidth: 0, aria: false } : { size: 60, opacity: 0.95, stroke: 'white', strokeWidth: 0.8 }) },
+      encoding: {
+        x,
+        y,
+        color: {
+          field: 'class',
+          type: 'nominal',
+          title: 'class',
+          scale: { domain: CLASS_ORDER, range: CLASS_ORDER.map((k) => CLASS_COLORS[k]) },
+          legend: { orient: 'right', symbolType: 'circle', symbolSize: 120, symbolStrokeWidth: 0 },
+        },
+        shape: { field: 'shape', type: 'nominal', scale: null },
+        tooltip: [
+          { field: 'tRun', type: 'nominal', title: 'run' },
+          { field: 'tStart', type: 'nominal', title: 'start' },
+          { field: 'tRunOf', type: 'nominal', title: 'settings' },
+          { field: 'tX', type: 'nominal', title: 'final x' },
+          { field: 'tClass', type: 'nominal', title: 'class' },
+        ],
+      },
+    });
+    marks.push({ mark: `points${sfx}`, dataset: `points${sfx}`, per: 'row' });
+    return { width: W, height: H, ...(multi ? { title: { text: p.label, fontSize: 12, fontWeight: 'bold', anchor: 'middle' } } : {}), layer: layers };
+  });
+  const body: JsonObject = multi
+    ? { concat: panels, columns: b.columns, spacing: 20, resolve: { scale: { color: 'shared', shape: 'shared' }, legend: { color: 'shared' } } }
+    : (panels[0] as JsonObject);
+  const scope = [
+    b.budget !== null ? `largest epoch budget (${b.budget} epochs)` : '',
+    b.mode === 'points' ? 'points only' : '',
+    b.panels.length === 1 && (b.panels[0]?.label ?? '') !== '' ? (b.panels[0]?.label ?? '') : '',
+  ].filter(Boolean);
+  const subtitle = [`sweep ${model.header.name} · ${count(b.drawn)} runs${scope.length ? ` · ${scope.join(' · ')}` : ''}`];
+  return {
+    id: 'basins',
+    caption: [...basinsCaption(b), ...(sides.some((x) => x === null) ? ['Labels that would overlap are left out; the table below lists every point.'] : [])],
+    png: 'basins.png',
+    vl: top('Where each start ends', subtitle, body, datasets),
+    marks,
+  };
+}
+
 /** Every chart of the report, in page order. */
 export function chartSpecs(model: ReportModel): ChartSpec[] {
   const out: ChartSpec[] = [];
   if (model.map) out.push(outcomeSpec(model, model.map), gradientSpec(model, model.map));
+  if (model.basins) out.push(basinsSpec(model, model.basins));
   if (model.tradeoff) out.push(tradeoffSpec(model, model.tradeoff));
   for (const tr of model.trajectories.items) out.push(trajectorySpec(model, tr));
   return out;

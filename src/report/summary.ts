@@ -12,6 +12,8 @@ import { atText, valueText } from './grid.js';
 
 /** Divergent runs listed one per row up to this many; the rest are counted. */
 export const SUMMARY_DIVERGENT_ROWS = 20;
+/** Points reached listed up to this many (shown when there is more than one, or one that is not a minimum). */
+export const SUMMARY_POINT_ROWS = 12;
 
 function choiceCols(c: BestChoice, withAxes: boolean): string[] {
   return [`**${exact(c.lr)}**`, ...(withAxes ? [md(c.schedule), md(c.optimizer)] : [])];
@@ -49,6 +51,17 @@ export function renderSummary(model: ReportModel): string {
       }
     }
     L.push('', BEST_RULE, '');
+  }
+
+  const points = model.stationary.points;
+  if (points.length > 1 || points.some((p) => p.kind !== 'minimum')) {
+    L.push('### Points the converged runs reached', '');
+    L.push("| point | f''(x) | kind | converged runs |", '|:--|--:|:--|--:|');
+    for (const p of points.slice(0, SUMMARY_POINT_ROWS)) {
+      L.push(`| ${md(p.label)} | ${Number.isFinite(p.curvature) ? fmt(p.curvature) : '-'} | ${p.kind === 'minimum' ? 'minimum' : `**not a minimum**: ${p.kind}`} | ${count(p.runs)} |`);
+    }
+    if (points.length > SUMMARY_POINT_ROWS) L.push('', `... and ${count(points.length - SUMMARY_POINT_ROWS)} more in index.html.`);
+    L.push('');
   }
 
   const div = model.divergent;

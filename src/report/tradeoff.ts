@@ -89,7 +89,8 @@ function isPlain(r: RunRecord): boolean {
 /**
  * The curvature the theory uses: exact for quadratics; otherwise f'' at the
  * minimum most plain-GD runs converged to (x rounded to 4 decimals to group
- * runs at the same minimum; ties go to the smaller x).
+ * runs at the same minimum; ties go to the smaller x), skipping points that
+ * are not minima (runs stationary at a maximum).
  */
 export function findCurvature(doc: ResultsDocument, objective: CompiledObjective | null): Curvature | null {
   const exactC = doc.sweep.objective.curvature;
@@ -103,19 +104,15 @@ export function findCurvature(doc: ResultsDocument, objective: CompiledObjective
     if (g) g.push(r.x);
     else groups.set(key, [r.x]);
   }
-  let best: number[] | null = null;
-  let bestKey = Infinity;
-  for (const [key, xs] of groups) {
-    if (!best || xs.length > best.length || (xs.length === best.length && key < bestKey)) {
-      best = xs;
-      bestKey = key;
-    }
+  // Most runs first, ties to the smaller x; a group stationary at a maximum (f'' <= 0) describes no descent.
+  const ordered = [...groups.entries()].sort((a, b) => b[1].length - a[1].length || a[0] - b[0]);
+  for (const [, group] of ordered) {
+    const xs = [...group].sort((a, b) => a - b);
+    const at = xs[xs.length >> 1] as number;
+    const c = secondDerivative(objective.df, at);
+    if (Number.isFinite(c) && c > 0) return { c, source: 'estimated', at };
   }
-  if (!best) return null;
-  const xs = [...best].sort((a, b) => a - b);
-  const at = xs[xs.length >> 1] as number;
-  const c = secondDerivative(objective.df, at);
-  return Number.isFinite(c) && c > 0 ? { c, source: 'estimated', at } : null;
+  return null;
 }
 
 /** Series labels from the axes that vary, folding starts when there are too many. */

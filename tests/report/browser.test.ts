@@ -2,7 +2,9 @@
  * The seed report in real headless Chromium, opened from disk: no console or
  * page errors, no request that is not file: or data:, every chart draws one
  * mark per data row (one path per line), tooltips and sorting work, and the
- * page still shows every chart with JavaScript off.
+ * page still shows every chart with JavaScript off; the same for the
+ * charts of sweeps whose starts vary (final x against start, the points
+ * reached marked on the function curve).
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +13,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../../src/report/writer.js';
 import { tempDir } from '../helpers/cli.js';
-import { HOSTILE, seedDoc } from './helpers.js';
+import { HOSTILE, cosBowlDoc, seedDoc, syntheticDoc } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -140,6 +142,63 @@ describe('the report in headless Chromium', () => {
     expect(counts.length).toBeGreaterThan(20);
     for (const c of counts) expect(c).toEqual({ ...c, actual: c.expected });
     await context.close();
+  });
+
+  it('draws one mark per data row where the starts vary: final x against start, and the points reached on each curve', async (ctx) => {
+    if (!hasChromium) return ctx.skip(SKIP_NOTE);
+    // Two learning rates: one panel each, every mark named per panel; start 0 ended non-finite, start 2 far out.
+    const panels = syntheticDoc({ lr: [0.01, 0.1], epochs: [100], starts: [-2, -1, 0, 1, 2] }, (lr, _e, start) =>
+      lr === 0.1 && start === 0
+        ? { class: 'divergent', x: null, grad: null, loss: null }
+        : lr === 0.1 && start === 2
+          ? { class: 'divergent', x: 1e70, grad: 6e70, loss: 3e140 }
+          : { class: 'converged', x: 0.5 + start * 1e-6 },
+    );
+    for (const [name, doc] of [
+      ['cos-bowl-trap', cosBowlDoc()],
+      ['panels', panels],
+    ] as const) {
+      const out = tempDir(`gdsweep-report-browser-${name}-`);
+      await writeReport(out, doc);
+      const file = pathToFileURL(join(out, 'index.html')).href;
+      const page = await (browser as Browser).newPage({ viewport: { width: 1280, height: 900 } });
+      const problems: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+      });
+      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+      await page.goto(file);
+      await page.waitForFunction(() => document.documentElement.hasAttribute('data-charts'), null, { timeout: 60_000 });
+      expect(await page.getAttribute('html', 'data-charts')).toBe('live');
+      const counts = await countMarks(page);
+      for (const c of counts) expect(c).toEqual({ ...c, actual: c.expected });
+      const get = (chart: string, mark: string) => counts.find((c) => c.chart === chart && c.mark === mark)?.expected;
+      if (name === 'cos-bowl-trap') {
+        expect(get('basins', 'points')).toBe(3);
+        expect(get('basins', 'rules')).toBe(3);
+        expect(get('basins', 'lines')).toBe(1);
+        for (const id of ['trajectory-run-0', 'trajectory-run-1', 'trajectory-run-2']) {
+          expect(get(id, 'stationary')).toBe(3);
+          expect(get(id, 'stationaryLabels')).toBe(3);
+        }
+        // The maximum's marker is drawn in its own colour.
+        expect(await page.locator('#chart-trajectory-run-1 svg g.stationary_marks > path[stroke="#B2182B"]').count()).toBe(1);
+      } else {
+        expect([get('basins', 'points_0'), get('basins', 'points_1')]).toEqual([5, 4]);
+        expect([get('basins', 'lines_0'), get('basins', 'lines_1')]).toEqual([1, 1]);
+        expect(get('basins', 'rules_1')).toBe(1);
+      }
+      expect(problems).toEqual([]);
+      await page.close();
+      // And the static SVG, as read with JavaScript off.
+      const context = await (browser as Browser).newContext({ javaScriptEnabled: false });
+      const still = await context.newPage();
+      await still.goto(file);
+      const staticCounts = await countMarks(still);
+      expect(staticCounts.filter((c) => c.chart === 'basins').length).toBeGreaterThan(4);
+      for (const c of staticCounts) expect(c).toEqual({ ...c, actual: c.expected });
+      await context.close();
+    }
   });
 
   it('shows a hostile sweep title as text', async (ctx) => {

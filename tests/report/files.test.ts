@@ -11,7 +11,7 @@ import { renderCharts } from '../../src/report/render-charts.js';
 import { chartSpecs, NON_FINITE_COLOR } from '../../src/report/specs.js';
 import { writeReport } from '../../src/report/writer.js';
 import { BIN, gdsweep, ROOT, tempDir } from '../helpers/cli.js';
-import { seedDoc } from './helpers.js';
+import { cosBowlDoc, seedDoc, sinGaussStartsDoc } from './helpers.js';
 
 /** Each chart figure of a page: its id, PNG name and the static SVG's size. */
 export function pageCharts(html: string): { id: string; png: string; width: number; height: number }[] {
@@ -74,6 +74,43 @@ describe('report files of the seed sweep', () => {
     expect(md).toContain('| 1000 | **0.1** | 10 | 1/1 converged |');
     expect(md).toContain('| 1 | 1 | 1000 | 2 | blew up at epoch 143 | -1.345e+100 |');
     expect(md.endsWith('\n')).toBe(true);
+  });
+});
+
+describe('report files of sweeps whose starts vary', () => {
+  for (const [name, doc, ids] of [
+    ['cos-bowl-trap', cosBowlDoc, ['outcome-map', 'gradient-map', 'basins', 'tradeoff', 'trajectory-run-0', 'trajectory-run-1', 'trajectory-run-2']],
+    ['sin-gauss-starts', sinGaussStartsDoc, ['outcome-map', 'gradient-map', 'basins', 'tradeoff', 'trajectory-run-6', 'trajectory-run-0', 'trajectory-run-45']],
+  ] as const) {
+    it(`${name}: every PNG decodes at twice its chart's size, the same bytes twice`, async () => {
+      const dir = tempDir(`gdsweep-report-${name}-`);
+      await writeReport(dir, doc());
+      const html = readFileSync(join(dir, 'index.html'), 'utf8');
+      const charts = pageCharts(html);
+      expect(charts.map((c) => c.id)).toEqual(ids);
+      expect(readdirSync(dir).filter((f) => f.endsWith('.png')).sort()).toEqual(charts.map((c) => c.png).sort());
+      for (const c of charts) {
+        const img = await loadImage(readFileSync(join(dir, c.png)));
+        expect(c.width).toBeGreaterThan(200);
+        expect([c.png, img.width, img.height]).toEqual([c.png, Math.round(2 * c.width), Math.round(2 * c.height)]);
+      }
+      // The basins section: the chart, then the points reached.
+      expect(html).toContain('<section id="basins">');
+      expect(html).toMatch(/<th scope="row">min at -?\d/);
+      const again = tempDir(`gdsweep-report-${name}-again-`);
+      await writeReport(again, doc());
+      expectSameFiles(filesOf(dir), filesOf(again));
+    });
+  }
+
+  it('cos-bowl-trap: the page says that x0 = 0 is stationary at a maximum', async () => {
+    const dir = tempDir('gdsweep-report-cos-bowl-page-');
+    await writeReport(dir, cosBowlDoc());
+    const html = readFileSync(join(dir, 'index.html'), 'utf8');
+    expect(html).toContain('<tr class="not-minimum"><th scope="row">max at 0 (stationary)</th>');
+    expect(html).toContain('not a minimum: stationary at a maximum (f&#x27;&#x27; &#x3D; -37.48 &lt; 0)');
+    expect(html).toContain('<dt>runs ended at</dt>');
+    expect(html).toContain('This run is stationary at a maximum');
   });
 });
 

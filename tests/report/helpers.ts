@@ -14,6 +14,16 @@ export function seedDoc(): ResultsDocument {
   return JSON.parse(readFileSync(join(FIXTURES, 'seed-results.json'), 'utf8')) as ResultsDocument;
 }
 
+/** results.json of `gdsweep run sweeps/cos-bowl-trap.yaml`: cos(2 pi x) + x^2 from -1e-4, 0 (a local maximum) and 1e-4. */
+export function cosBowlDoc(): ResultsDocument {
+  return JSON.parse(readFileSync(join(FIXTURES, 'cos-bowl-trap-results.json'), 'utf8')) as ResultsDocument;
+}
+
+/** results.json of `gdsweep run sweeps/sin-gauss-starts.yaml`: 50 starts on sin(x) exp(-0.05 x^2), lr 0.01, 1000 epochs. */
+export function sinGaussStartsDoc(): ResultsDocument {
+  return JSON.parse(readFileSync(join(FIXTURES, 'sin-gauss-starts-results.json'), 'utf8')) as ResultsDocument;
+}
+
 export interface Outcome {
   class: RunClass;
   reason?: Reason;
