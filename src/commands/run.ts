@@ -128,6 +128,11 @@ export async function runCommand(files: string[], flags: RunFlags, io: Io, repor
       const wantReport = flags.report && !shard;
       if (!flags.force && upToDate(target, plan, shard, wantReport)) {
         const doc = readResults(target);
+        // The results are reused; the report is rebuilt from them so it is always this version's.
+        if (wantReport) {
+          const { renderCommand } = await import('./render.js');
+          await renderCommand(target, { quiet: true, json: false }, io);
+        }
         say(`${config.name}: results of this plan (${plan.hash}) are already in ${target}; reused them (--force recomputes)\n`);
         summaries.push({ name: config.name, out: target, runs: doc.runs.length, counts: doc.counts, reused: true });
         if (flags['fail-on'] === 'divergent' && doc.counts.divergent > 0) failed = true;
