@@ -113,7 +113,8 @@ export async function renderChart(spec: ChartSpec, warnings: string[] = []): Pro
     vega.resetSVGDefIds();
     const svg = prefixSvgIds(await view.toSVG(), spec.id);
     const canvas = (await view.toCanvas(PNG_SCALE)) as unknown as Canvas;
-    const png = canvas.toBuffer('image/png');
+    // zlib level 3: a third of the encoding time of the default for a few per cent more bytes.
+    const png = canvas.toBuffer('image/png', { compressionLevel: 3 });
     return { spec, vega: compiled, svg, png, ...svgSize(svg) };
   } finally {
     view.finalize();

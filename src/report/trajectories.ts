@@ -14,8 +14,8 @@ import { pointOfRun, type StationaryKind, type StationaryModel, type StationaryP
 
 /** Charts per report: each is three panels with up to TRACE_POINTS points. */
 export const MAX_TRAJECTORIES = 8;
-/** Points per trace (the kernel thins evenly and keeps the last). */
-export const TRACE_POINTS = 2000;
+/** Points per trace (the kernel thins evenly and keeps the last): about one per pixel of a panel. */
+export const TRACE_POINTS = 500;
 /** Dots marking the descent path over the curve. */
 export const PATH_DOTS = 40;
 /** Points of the path line over the curve (a smooth line needs far fewer than the trace). */
