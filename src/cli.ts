@@ -38,6 +38,9 @@ export function buildCli(argv: string[], io: Io, setCode: (code: number) => void
     .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' })
     .option('json', { type: 'boolean', default: false, describe: 'print a machine-readable summary' })
     .options(LIMIT_OPTIONS)
+    .middleware((argv) => {
+      for (const name of Object.keys(LIMIT_OPTIONS)) positiveInt(name, argv[name]);
+    })
     .command(
       'run <files..>',
       'plan, execute on the worker pool, classify, write results and report',

@@ -10,14 +10,18 @@ import { deriveExpression, DerivativeError } from '../objective/objective.js';
 import { findBuiltin, BUILTINS } from '../objective/builtins.js';
 import { arange, arangeLength, geomspace, linspace, roundHalfEven } from '../plan/numpy.js';
 import { randomStarts } from '../plan/random.js';
+import { tooManyRuns } from '../plan/plan.js';
 import { sweepSchema, type SweepFile } from './schema.js';
 import { OPTIMIZER_DEFAULTS, optimizerLabel, type Optimizer, type Schedule, type SweepConfig, type TrajectorySelector } from './types.js';
 import { readYamlSource, DEFAULT_READ_LIMITS, type PathSegment, type ReadLimits, type YamlSource } from './yaml-source.js';
 
 export interface LoadLimits extends ReadLimits, GrammarLimits {
-  /** Largest number of values one axis may expand to. */
+  /** Largest number of values one axis may expand to, and of runs in the grid (both --max-runs). */
   maxAxisValues: number;
 }
+
+/** report.trajectories: more selectors than a report could draw, each matched against every run. */
+export const MAX_TRAJECTORY_SELECTORS = 64;
 
 export const DEFAULT_LOAD_LIMITS: LoadLimits = { ...DEFAULT_READ_LIMITS, ...DEFAULT_GRAMMAR_LIMITS, maxAxisValues: 10_000_000 };
 
@@ -197,9 +201,17 @@ function issueToError(source: YamlSource, data: unknown, leaf: Leaf): SweepConfi
     return source.error(path.slice(0, -1), `${where}: required key is missing`);
   }
   if (typeof value === 'number' && !Number.isFinite(value) && (issue.code === 'invalid_type' || issue.code === 'invalid_union')) {
-    return source.error(path, `${where}: must be a finite number, got ${describe(value)}`);
+    // No bound at all has a finite spelling: |x| > the largest float only when x is infinite.
+    const hint = where === 'classify.bound' && value === Infinity ? ` (to count only x that is not finite as blown up, use the largest float, ${Number.MAX_VALUE})` : '';
+    return source.error(path, `${where}: must be a finite number, got ${describe(value)}${hint}`);
   }
   let hint = '';
+  if (issue.code === 'invalid_type' && issue.expected === 'string' && (typeof value === 'number' || typeof value === 'boolean')) {
+    // YAML read `name: 2024` or `expr: 5` as a number: quotes make it text.
+    const node = source.nodeAt(path);
+    const written = node?.range ? source.text.slice(node.range[0], node.range[1]).trim() : String(value);
+    hint = ` (quote it to make it text: "${written}")`;
+  }
   // A misspelt name (`adamw`) or generator (`{linspac: ...}`): suggest the nearest.
   const word = typeof value === 'string' ? value : value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 1 ? Object.keys(value)[0] : undefined;
   if (word !== undefined) {
@@ -329,6 +341,26 @@ function checkDuplicates(source: YamlSource, path: PathSegment[], labels: string
   });
 }
 
+/** How many values an axis gives, without expanding it (0 where it gives none, which expandAxis explains). */
+function axisLength(axis: AxisValue | SweepFile['starts']): number {
+  if (typeof axis === 'number') return 1;
+  if (Array.isArray(axis)) return axis.length;
+  if ('linspace' in axis) return axis.linspace.num;
+  if ('geomspace' in axis) return axis.geomspace.num;
+  if ('random' in axis) return axis.random.count;
+  const { from, to, step } = axis.range;
+  return step === 0 ? 0 : arangeLength(from, to, step);
+}
+
+function checkGridSize(source: YamlSource, file: SweepFile, limits: LoadLimits): void {
+  const count = (v: unknown) => (v === undefined ? 1 : Array.isArray(v) ? v.length : 1);
+  const lengths = [axisLength(file.starts), axisLength(file.learning_rate), axisLength(file.epochs)];
+  // One axis too long on its own gets its own, located, message.
+  if (lengths.some((n) => !(n <= limits.maxAxisValues))) return;
+  const runs = lengths.reduce((a, b) => a * b, 1) * count(file.schedule) * count(file.optimizer);
+  if (runs > limits.maxAxisValues) throw tooManyRuns(source.file, runs, limits.maxAxisValues);
+}
+
 /** Parse and check a sweep from YAML text already read. */
 export function buildConfig(source: YamlSource, data: unknown, limits: LoadLimits = DEFAULT_LOAD_LIMITS): SweepConfig {
   if (data === null || data === undefined) {
@@ -389,7 +421,10 @@ export function buildConfig(source: YamlSource, data: unknown, limits: LoadLimit
     throw source.error(['objective', 'domain'], `objective.domain: from and to are too far apart to compute in float64, got [${domain[0]}, ${domain[1]}]`);
   }
 
-  // Axes.
+  // Axes. A grid above the runs limit is refused before any axis is
+  // expanded: three axes of ten million values each would take seconds
+  // and a gigabyte only to be refused by the planner.
+  checkGridSize(source, file, limits);
   let starts: number[];
   if (typeof file.starts === 'object' && !Array.isArray(file.starts) && 'random' in file.starts) {
     if (!domain) throw source.error(['starts', 'random'], 'starts.random: needs objective.domain: [from, to] to draw the starts from');
@@ -451,9 +486,21 @@ export function buildConfig(source: YamlSource, data: unknown, limits: LoadLimit
   // Trajectory selectors must each pick at least one run: every value they
   // name must be on its axis (the grid is a product, so that is enough).
   const selectors: TrajectorySelector[] = file.report?.trajectories ?? [];
+  // Each selector is matched against every run when the report is drawn.
+  if (selectors.length > MAX_TRAJECTORY_SELECTORS) {
+    throw source.error(['report', 'trajectories', MAX_TRAJECTORY_SELECTORS], `report.trajectories: at most ${MAX_TRAJECTORY_SELECTORS} run selectors, got ${selectors.length}`);
+  }
+  const axes = new Map<string, { list: readonly unknown[]; set: Set<unknown> }>();
+  const axisValues = (axis: string, list: readonly unknown[]) => {
+    let a = axes.get(axis);
+    if (!a) axes.set(axis, (a = { list, set: new Set(list) }));
+    return a;
+  };
   selectors.forEach((sel, i) => {
-    const miss = (key: keyof TrajectorySelector, axis: string, v: unknown, list: readonly unknown[]) => {
-      if (v === undefined || list.includes(v)) return;
+    const miss = (key: keyof TrajectorySelector, axis: string, v: unknown, values: readonly unknown[]) => {
+      if (v === undefined) return;
+      const { list, set } = axisValues(axis, values);
+      if (set.has(v)) return;
       const shown = list.length <= 8 ? list.map(String).join(', ') : `${list.slice(0, 6).map(String).join(', ')}, ... ${list.length} values`;
       throw source.error(['report', 'trajectories', i, key], `report.trajectories[${i}].${key}: ${String(v)} is not a value of ${axis} (${shown})`);
     };

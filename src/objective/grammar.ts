@@ -38,6 +38,16 @@ interface Token {
 const NUMBER = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/;
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*/;
 
+/** A character as a message shows it: quoted, with its code point where it is not ASCII, and only the code point where it is invisible. */
+function showChar(src: string, i: number): string {
+  const cp = src.codePointAt(i) as number;
+  const ch = String.fromCodePoint(cp);
+  if (ch === "'") return `"'"`;
+  if (cp >= 0x21 && cp <= 0x7e) return `'${ch}'`;
+  const code = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+  return /^[\p{L}\p{N}\p{P}\p{S}]$/u.test(ch) ? `'${ch}' (${code})` : `invisible character ${code}`;
+}
+
 function tokenize(src: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
@@ -77,32 +87,45 @@ function tokenize(src: string): Token[] {
     } else if (ch === '.') {
       throw new ExpressionError(i, `unexpected '.': there is no property access (numbers are written like 0.5)`);
     } else {
-      throw new ExpressionError(i, `unexpected ${ch === "'" ? `"'"` : `'${ch}'`}: expressions may use x, numbers, + - * / ^, parentheses, pi, e and ${FUNCTIONS.join(' ')}`);
+      throw new ExpressionError(i, `unexpected ${showChar(src, i)}: expressions may use x, numbers, + - * / ^, parentheses, pi, e and ${FUNCTIONS.join(' ')}`);
     }
     i++;
   }
   return tokens;
 }
 
-/** Structural checks mathjs would accept but the grammar does not. */
+/**
+ * Structural checks mathjs would accept but the grammar does not, and the
+ * nesting limit, before mathjs (which recurses per level) sees the text.
+ * Nesting counts parentheses (a function call's included), and within one
+ * pair of parentheses each unary sign and each `^` of a chain, since
+ * `--x` and `x^x^x` nest to the right as deeply as parentheses do.
+ */
 function checkTokens(src: string, tokens: Token[], limits: GrammarLimits): void {
-  let depth = 0;
+  // chain[k]: signs and '^' since the last + - * / at parenthesis level k.
+  const chain: number[] = [0];
+  const tooDeep = (offset: number) => new ExpressionError(offset, `expression nested deeper than ${limits.maxDepth} levels (raise it with --max-expr-depth)`);
   for (let k = 0; k < tokens.length; k++) {
     const tok = tokens[k] as Token;
     const next = tokens[k + 1];
+    const prev = tokens[k - 1];
+    const level = chain.length - 1;
     if (tok.kind === 'lparen') {
       if (next?.kind === 'rparen') {
-        const prev = tokens[k - 1];
         if (prev?.kind === 'ident') throw new ExpressionError(prev.offset, `function '${prev.text}' takes exactly one argument, got none`);
         throw new ExpressionError(tok.offset, 'empty parentheses');
       }
-      depth++;
-      if (depth > limits.maxDepth) {
-        throw new ExpressionError(tok.offset, `expression nested deeper than ${limits.maxDepth} levels (raise it with --max-expr-depth)`);
-      }
+      chain.push(0);
+      if (chain.length - 1 > limits.maxDepth) throw tooDeep(tok.offset);
     } else if (tok.kind === 'rparen') {
-      depth--;
-      if (depth < 0) throw new ExpressionError(tok.offset, "unbalanced ')'");
+      chain.pop();
+      if (chain.length === 0) throw new ExpressionError(tok.offset, "unbalanced ')'");
+    } else if (tok.kind === 'op') {
+      const unary = (tok.text === '-' || tok.text === '+') && (!prev || prev.kind === 'op' || prev.kind === 'lparen');
+      if (unary || tok.text === '^') {
+        chain[level] = (chain[level] as number) + 1;
+        if (level + (chain[level] as number) > limits.maxDepth) throw tooDeep(tok.offset);
+      } else chain[level] = 0;
     } else if (tok.kind === 'ident' && (FUNCTIONS as readonly string[]).includes(tok.text)) {
       if (!next || next.kind !== 'lparen') {
         throw new ExpressionError(tok.offset, `function '${tok.text}' must be called with one argument in parentheses`);
@@ -111,15 +134,21 @@ function checkTokens(src: string, tokens: Token[], limits: GrammarLimits): void 
       throw new ExpressionError(tok.offset, `'${tok.text}' is not a function: functions are ${FUNCTIONS.join(' ')}`);
     }
   }
-  if (depth > 0) throw new ExpressionError(src.length, "missing ')'");
+  if (chain.length > 1) throw new ExpressionError(src.length, "missing ')'");
 }
 
-function nodeDepth(node: MathNode): number {
+/** Depth of the parsed tree, without recursion (the tree may be deep: that is what is being measured). */
+function nodeDepth(root: MathNode): number {
   let max = 0;
-  node.forEach((child: MathNode) => {
-    max = Math.max(max, nodeDepth(child));
-  });
-  return max + 1;
+  const stack: [MathNode, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, d] = stack.pop() as [MathNode, number];
+    if (d > max) max = d;
+    node.forEach((child: MathNode) => {
+      stack.push([child, d + 1]);
+    });
+  }
+  return max;
 }
 
 /** Whitelist over the parsed tree: node kinds, operators, names, arity. */
@@ -182,13 +211,23 @@ export function parseExpression(src: string, limits: GrammarLimits = DEFAULT_GRA
   try {
     node = parse(src);
   } catch (err) {
+    if (err instanceof RangeError) {
+      // mathjs recurses per level; the token checks above bound that, so this is a last resort.
+      throw new ExpressionError(0, "expression nested too deeply to parse, whatever --max-expr-depth allows");
+    }
     const e = err as Error & { char?: number };
     const offset = typeof e.char === 'number' ? Math.max(0, e.char - 1) : 0;
     const msg = e.message.replace(/\s*\(char \d+\)$/, '');
     throw new ExpressionError(Math.min(offset, src.length), `cannot parse expression: ${PARSE_MESSAGES[msg] ?? msg}`);
   }
-  if (nodeDepth(node) > limits.maxDepth * 4) {
-    throw new ExpressionError(0, `expression nested deeper than ${limits.maxDepth} levels (raise it with --max-expr-depth)`);
+  // A chain such as x+x+...+x parses one level deeper per operator; what
+  // comes next (checks, derivative, compilation) recurses over the tree.
+  const depth = nodeDepth(node);
+  if (depth > limits.maxDepth * 4) {
+    throw new ExpressionError(
+      0,
+      `expression parses ${depth} levels deep (a chain such as x+x+...+x adds one per operator), more than 4 × --max-expr-depth = ${limits.maxDepth * 4} (raise it with --max-expr-depth)`,
+    );
   }
   checkNode(node, src);
   return node;

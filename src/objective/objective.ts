@@ -25,11 +25,44 @@ export interface CompiledObjective extends ObjectiveSource {
 
 export class DerivativeError extends Error {}
 
+/** Largest tree, and longest chain of + - or * operands, that simplify() is given. */
+const SIMPLIFY_MAX_NODES = 50;
+const SIMPLIFY_MAX_CHAIN = 8;
+
+/**
+ * mathjs's simplify() is exponential in the operands of a sum or product
+ * (x+x+...+x with 25 terms takes half a minute), so only small trees are
+ * simplified; larger ones keep the raw derivative, which is just as exact.
+ */
+export function simplifiable(node: MathNode): boolean {
+  let nodes = 0;
+  let ok = true;
+  const chain = (n: MathNode, ops: readonly string[]): number => {
+    const op = n as MathNode & { op?: string; args?: MathNode[] };
+    if (n.type === 'OperatorNode' && op.args?.length === 2 && ops.includes(op.op ?? '')) {
+      return op.args.reduce((a, c) => a + chain(c, ops), 0);
+    }
+    return 1;
+  };
+  node.traverse((n: MathNode) => {
+    nodes++;
+    const op = n as MathNode & { op?: string };
+    if (n.type === 'OperatorNode' && (op.op === '+' || op.op === '-') && chain(n, ['+', '-']) > SIMPLIFY_MAX_CHAIN) ok = false;
+    if (n.type === 'OperatorNode' && op.op === '*' && chain(n, ['*']) > SIMPLIFY_MAX_CHAIN) ok = false;
+  });
+  return ok && nodes <= SIMPLIFY_MAX_NODES;
+}
+
+function tidy(node: MathNode): MathNode {
+  return simplifiable(node) ? simplify(node) : node;
+}
+
 /** f' symbolically, as a string in the grammar. */
 export function deriveExpression(node: MathNode): string {
   let d: MathNode;
   try {
-    d = derivative(node, 'x');
+    d = derivative(node, 'x', { simplify: false });
+    d = tidy(d);
   } catch (err) {
     throw new DerivativeError(`cannot differentiate: ${(err as Error).message}; give objective.derivative`);
   }
@@ -38,7 +71,9 @@ export function deriveExpression(node: MathNode): string {
 
 function constantCurvature(dfNode: MathNode): number | null {
   try {
-    const d2 = simplify(derivative(dfNode, 'x'));
+    const raw = derivative(dfNode, 'x', { simplify: false });
+    if (!simplifiable(raw)) return null;
+    const d2 = simplify(raw);
     if (d2.type !== 'ConstantNode') return null;
     const v = Number((d2 as MathNode & { value: unknown }).value);
     return Number.isFinite(v) ? v : null;

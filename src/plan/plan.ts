@@ -58,7 +58,8 @@ export interface PlanLimits {
 
 export const DEFAULT_PLAN_LIMITS: PlanLimits = { maxSteps: 1e10, maxRuns: 1e7 };
 
-function fmt(n: number): string {
+/** A count as the limits' messages write it: 4000, 2.50e7. */
+export function fmt(n: number): string {
   return n >= 1e6 ? n.toExponential(2).replace('e+', 'e') : String(n);
 }
 
@@ -84,12 +85,15 @@ export function planHash(config: SweepConfig): string {
   return createHash('sha256').update(JSON.stringify(planIdentity(config))).update(VERSION).digest('hex').slice(0, 16);
 }
 
+/** The refusal of a grid above --max-runs (also given by the loader, before it expands the axes). */
+export function tooManyRuns(file: string, runs: number, maxRuns: number): UserError {
+  return new UserError(`${file}: the plan has ${fmt(runs)} runs, more than the limit of ${fmt(maxRuns)} (raise it with --max-runs)`);
+}
+
 export function buildPlan(config: SweepConfig, limits: PlanLimits = DEFAULT_PLAN_LIMITS): Plan {
   const dims: Plan['dims'] = [config.starts.length, config.schedules.length, config.optimizers.length, config.learningRates.length, config.epochs.length];
   const runCount = dims.reduce((a, b) => a * b, 1);
-  if (runCount > limits.maxRuns) {
-    throw new UserError(`${config.file}: the plan has ${fmt(runCount)} runs, more than the limit of ${fmt(limits.maxRuns)} (raise it with --max-runs)`);
-  }
+  if (runCount > limits.maxRuns) throw tooManyRuns(config.file, runCount, limits.maxRuns);
   const maxEpochs = Math.max(...config.epochs);
   const P = config.epochs.length;
   const allEpochs = config.epochs.map((_, i) => i);
