@@ -11,6 +11,7 @@ import type { Reason, RunClass } from '../engine/classify.js';
 import { runParams, type Plan } from '../plan/plan.js';
 import { VERSION } from '../version.js';
 import { className, countClasses, reasonName, type RunTable } from './table.js';
+import { ChunkWriter } from './atomic.js';
 
 export const RESULTS_FORMAT = 'gdsweep-results/1';
 
@@ -96,10 +97,6 @@ export function planStamp(plan: Plan, shard?: { index: number; count: number }):
   return stamp;
 }
 
-function num(v: number): string {
-  return Number.isFinite(v) ? JSON.stringify(v) : 'null';
-}
-
 function csvNum(v: number): string {
   if (Number.isNaN(v)) return 'nan';
   if (v === Infinity) return 'inf';
@@ -111,44 +108,42 @@ function csvText(s: string): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** results.json as chunks, one run per line. */
-export function* resultsJsonChunks(plan: Plan, table: RunTable, sweep: SweepDescription, stamp: PlanStamp): Generator<string> {
-  const counts = countClasses(table);
+function jsonHead(table: RunTable, sweep: SweepDescription, stamp: PlanStamp): string {
   const head = {
     format: RESULTS_FORMAT,
     tool: { name: 'gdsweep', version: VERSION },
     plan: stamp,
     sweep,
-    counts,
+    counts: countClasses(table),
   };
-  yield JSON.stringify(head).slice(0, -1) + ',"runs":[';
-  const schedules = plan.config.schedules.map((v) => JSON.stringify(v));
-  const optimizers = plan.config.optimizers.map((o) => JSON.stringify(optimizerLabel(o)));
-  let first = true;
-  yield* rowChunks(plan, table, (id, s, k, o, l, p) => {
-    const ca = table.convergedAt[id] as number;
-    const da = table.divergedAt[id] as number;
-    const row =
-      (first ? '\n' : ',\n') +
-      `{"id":${id},"lr":${num(plan.config.learningRates[l] as number)},"epochs":${plan.config.epochs[p] as number},"start":${num(plan.config.starts[s] as number)},` +
-      `"schedule":${schedules[k] as string},"optimizer":${optimizers[o] as string},` +
-      `"x":${num(table.x[id] as number)},"grad":${num(table.grad[id] as number)},"loss":${num(table.loss[id] as number)},` +
-      `"class":"${className(table.klass[id] as number)}","reason":"${reasonName(table.reason[id] as number)}",` +
-      `"convergedAt":${ca < 0 ? 'null' : ca},"divergedAt":${da < 0 ? 'null' : da}}`;
-    first = false;
-    return row;
-  });
-  yield '\n]}\n';
+  return JSON.stringify(head).slice(0, -1) + ',"runs":[';
 }
 
+const JSON_TAIL = '\n]}\n';
+
+export const CSV_COLUMNS = ['id', 'lr', 'epochs', 'start', 'schedule', 'optimizer', 'x', 'grad', 'loss', 'class', 'reason', 'convergedAt', 'divergedAt'] as const;
+const CSV_HEAD = CSV_COLUMNS.join(',') + '\n';
+
 /**
- * The rows of every run this table holds, in id order, batched into chunks.
- * The axis indices come from inline arithmetic (as runParams does), which
- * keeps a million rows fast.
+ * The rows of both files for every run this table holds, in id order, as
+ * pairs of chunks [json, csv]. One pass: each number is turned into text
+ * once for both files, the axis values once per sweep, and the axis indices
+ * come from inline arithmetic (as runParams does), which keeps a million
+ * rows fast.
  */
-function* rowChunks(plan: Plan, table: RunTable, row: (id: number, s: number, k: number, o: number, l: number, p: number) => string): Generator<string> {
+export function* resultsRowChunks(plan: Plan, table: RunTable): Generator<[string, string]> {
+  const c = plan.config;
   const [, K, O, L, P] = plan.dims;
-  let buf = '';
+  const lrText = c.learningRates.map(String);
+  const startText = c.starts.map(String);
+  const epochText = c.epochs.map(String);
+  const schedJson = c.schedules.map((v) => JSON.stringify(v));
+  const schedCsv = c.schedules.map(csvText);
+  const optJson = c.optimizers.map((o) => JSON.stringify(optimizerLabel(o)));
+  const optCsv = c.optimizers.map((o) => csvText(optimizerLabel(o)));
+  let json = '';
+  let csv = '';
+  let first = true;
   for (let id = 0; id < table.runCount; id++) {
     if (!table.done[id]) continue;
     const p = id % P;
@@ -156,30 +151,69 @@ function* rowChunks(plan: Plan, table: RunTable, row: (id: number, s: number, k:
     const o = Math.floor(id / (P * L)) % O;
     const k = Math.floor(id / (P * L * O)) % K;
     const s = Math.floor(id / (P * L * O * K));
-    buf += row(id, s, k, o, l, p);
-    if (buf.length > 1 << 16) {
-      yield buf;
-      buf = '';
-    }
-  }
-  if (buf) yield buf;
-}
-
-export const CSV_COLUMNS = ['id', 'lr', 'epochs', 'start', 'schedule', 'optimizer', 'x', 'grad', 'loss', 'class', 'reason', 'convergedAt', 'divergedAt'] as const;
-
-export function* resultsCsvChunks(plan: Plan, table: RunTable): Generator<string> {
-  yield CSV_COLUMNS.join(',') + '\n';
-  const schedules = plan.config.schedules.map(csvText);
-  const optimizers = plan.config.optimizers.map((o) => csvText(optimizerLabel(o)));
-  yield* rowChunks(plan, table, (id, s, k, o, l, p) => {
+    const x = table.x[id] as number;
+    const g = table.grad[id] as number;
+    const f = table.loss[id] as number;
+    // Finite numbers print the same in both files (String(v) is JSON's own
+    // form, -0 included); non-finite ones are null in JSON, inf/nan in CSV.
+    const xs = Number.isFinite(x) ? String(x) : null;
+    const gs = Number.isFinite(g) ? String(g) : null;
+    const fs = Number.isFinite(f) ? String(f) : null;
     const ca = table.convergedAt[id] as number;
     const da = table.divergedAt[id] as number;
-    return (
-      `${id},${csvNum(plan.config.learningRates[l] as number)},${plan.config.epochs[p] as number},${csvNum(plan.config.starts[s] as number)},` +
-      `${schedules[k] as string},${optimizers[o] as string},${csvNum(table.x[id] as number)},${csvNum(table.grad[id] as number)},${csvNum(table.loss[id] as number)},` +
-      `${className(table.klass[id] as number)},${reasonName(table.reason[id] as number)},${ca < 0 ? '' : ca},${da < 0 ? '' : da}\n`
-    );
-  });
+    const cls = className(table.klass[id] as number);
+    const why = reasonName(table.reason[id] as number);
+    const lr = lrText[l] as string;
+    const ep = epochText[p] as string;
+    const st = startText[s] as string;
+    json +=
+      (first ? '\n' : ',\n') +
+      `{"id":${id},"lr":${lr},"epochs":${ep},"start":${st},"schedule":${schedJson[k] as string},"optimizer":${optJson[o] as string},` +
+      `"x":${xs ?? 'null'},"grad":${gs ?? 'null'},"loss":${fs ?? 'null'},"class":"${cls}","reason":"${why}",` +
+      `"convergedAt":${ca < 0 ? 'null' : ca},"divergedAt":${da < 0 ? 'null' : da}}`;
+    csv +=
+      `${id},${lr},${ep},${st},${schedCsv[k] as string},${optCsv[o] as string},${xs ?? csvNum(x)},${gs ?? csvNum(g)},${fs ?? csvNum(f)},` +
+      `${cls},${why},${ca < 0 ? '' : ca},${da < 0 ? '' : da}\n`;
+    first = false;
+    if (json.length > 1 << 14) {
+      yield [json, csv];
+      json = '';
+      csv = '';
+    }
+  }
+  if (json) yield [json, csv];
+}
+
+/** results.json as chunks, one run per line. */
+export function* resultsJsonChunks(plan: Plan, table: RunTable, sweep: SweepDescription, stamp: PlanStamp): Generator<string> {
+  yield jsonHead(table, sweep, stamp);
+  for (const [json] of resultsRowChunks(plan, table)) yield json;
+  yield JSON_TAIL;
+}
+
+export function* resultsCsvChunks(plan: Plan, table: RunTable): Generator<string> {
+  yield CSV_HEAD;
+  for (const [, csv] of resultsRowChunks(plan, table)) yield csv;
+}
+
+/** Both results files in one pass over the runs. */
+export function writeResultsFiles(jsonPath: string, csvPath: string, plan: Plan, table: RunTable, sweep: SweepDescription, stamp: PlanStamp): void {
+  const json = new ChunkWriter(jsonPath);
+  const csv = new ChunkWriter(csvPath);
+  try {
+    json.write(jsonHead(table, sweep, stamp));
+    csv.write(CSV_HEAD);
+    for (const [j, c] of resultsRowChunks(plan, table)) {
+      json.write(j);
+      csv.write(c);
+    }
+    json.write(JSON_TAIL);
+    json.close();
+    csv.close();
+  } finally {
+    json.abandon();
+    csv.abandon();
+  }
 }
 
 /** One run as a record (for small uses: the report, the summary). */

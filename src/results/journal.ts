@@ -1,15 +1,17 @@
 /**
- * The resume journal: an append-only file beside the output folder, one line
- * per finished batch, fsynced per batch. Values are stored as the raw bytes
- * of their typed arrays (base64), so a resumed run writes exactly the bytes
- * an uninterrupted one would. A torn last line (a kill mid-write) is ignored.
+ * The resume journal: an append-only file beside the output folder, one
+ * record per finished batch, fsynced per batch. A JSON header line names the
+ * plan; each record is a little-endian u32 byte length followed by the raw
+ * bytes of the batch's typed arrays, so a resumed run writes exactly the
+ * bytes an uninterrupted one would, and a million runs cost no encoding. A
+ * torn last record (a kill mid-write) is ignored.
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { BatchColumns } from './table.js';
 import { outputError } from './atomic.js';
 
-export const JOURNAL_FORMAT = 'gdsweep-journal/1';
+export const JOURNAL_FORMAT = 'gdsweep-journal/2';
 
 export interface JournalHeader {
   format: typeof JOURNAL_FORMAT;
@@ -18,30 +20,46 @@ export interface JournalHeader {
   shard: string | null;
 }
 
-type Column = keyof BatchColumns;
-const COLUMNS: Column[] = ['runId', 'x', 'grad', 'loss', 'convergedAt', 'divergedAt', 'klass', 'reason'];
-const CTORS = {
-  runId: Float64Array,
-  x: Float64Array,
-  grad: Float64Array,
-  loss: Float64Array,
-  convergedAt: Int32Array,
-  divergedAt: Int32Array,
-  klass: Uint8Array,
-  reason: Uint8Array,
-} as const;
+/** Columns in record order, widest first so every view stays aligned. */
+const LAYOUT = [
+  ['runId', Float64Array],
+  ['x', Float64Array],
+  ['grad', Float64Array],
+  ['loss', Float64Array],
+  ['convergedAt', Int32Array],
+  ['divergedAt', Int32Array],
+  ['klass', Uint8Array],
+  ['reason', Uint8Array],
+] as const;
 
-function encode(a: ArrayBufferView): string {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+/** Bytes per run in a record. */
+const BYTES_PER_RUN = LAYOUT.reduce((a, [, C]) => a + C.BYTES_PER_ELEMENT, 0);
+
+function encode(b: BatchColumns): Buffer {
+  const n = b.runId.length;
+  const out = Buffer.alloc(4 + n * BYTES_PER_RUN);
+  out.writeUInt32LE(n * BYTES_PER_RUN, 0);
+  let off = 4;
+  for (const [name] of LAYOUT) {
+    const a = b[name];
+    out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), off);
+    off += a.byteLength;
+  }
+  return out;
 }
 
-function decode<T extends Column>(col: T, s: string): BatchColumns[T] {
-  const buf = Buffer.from(s, 'base64');
-  // Copy into a fresh, aligned buffer for the typed array view.
-  const bytes = new Uint8Array(buf.length);
-  bytes.set(buf);
-  const Ctor = CTORS[col];
-  return new Ctor(bytes.buffer, 0, bytes.length / Ctor.BYTES_PER_ELEMENT) as BatchColumns[T];
+function decode(bytes: Uint8Array): BatchColumns {
+  const n = bytes.length / BYTES_PER_RUN;
+  // A fresh, aligned copy for the typed-array views.
+  const own = new Uint8Array(bytes.length);
+  own.set(bytes);
+  const cols: Partial<Record<(typeof LAYOUT)[number][0], ArrayBufferView>> = {};
+  let off = 0;
+  for (const [name, C] of LAYOUT) {
+    cols[name] = new C(own.buffer, off, n);
+    off += n * C.BYTES_PER_ELEMENT;
+  }
+  return cols as BatchColumns;
 }
 
 export class Journal {
@@ -57,10 +75,12 @@ export class Journal {
   /** Batches already finished by an earlier, interrupted run of the same plan. */
   load(): BatchColumns[] {
     if (!existsSync(this.path)) return [];
-    const lines = readFileSync(this.path, 'utf8').split('\n');
+    const data = readFileSync(this.path);
+    const nl = data.indexOf(0x0a);
+    if (nl < 0) return [];
     let head: Partial<JournalHeader> | null = null;
     try {
-      head = JSON.parse(lines[0] ?? '') as Partial<JournalHeader>;
+      head = JSON.parse(data.subarray(0, nl).toString('utf8')) as Partial<JournalHeader>;
     } catch {
       head = null;
     }
@@ -69,23 +89,12 @@ export class Journal {
       return [];
     }
     const out: BatchColumns[] = [];
-    for (const line of lines.slice(1)) {
-      if (!line) continue;
-      let rec: Record<string, string>;
-      try {
-        rec = JSON.parse(line) as Record<string, string>;
-      } catch {
-        break; // torn last line
-      }
-      const cols = {} as Record<Column, ArrayBufferView>;
-      let ok = true;
-      for (const c of COLUMNS) {
-        const v = rec[c];
-        if (typeof v !== 'string') ok = false;
-        else cols[c] = decode(c, v);
-      }
-      if (!ok) break;
-      out.push(cols as unknown as BatchColumns);
+    let off = nl + 1;
+    while (off + 4 <= data.length) {
+      const len = data.readUInt32LE(off);
+      if (len % BYTES_PER_RUN !== 0 || off + 4 + len > data.length) break; // torn last record
+      out.push(decode(data.subarray(off + 4, off + 4 + len)));
+      off += 4 + len;
     }
     return out;
   }
@@ -96,23 +105,17 @@ export class Journal {
       mkdirSync(dirname(this.path), { recursive: true });
       this.fd = openSync(this.path, 'w');
       writeSync(this.fd, JSON.stringify(this.header) + '\n');
-      for (const b of kept) writeSync(this.fd, this.line(b));
+      for (const b of kept) writeSync(this.fd, encode(b));
       fsyncSync(this.fd);
     } catch (err) {
       throw outputError(this.path, err);
     }
   }
 
-  private line(b: BatchColumns): string {
-    const rec: Record<string, string> = {};
-    for (const c of COLUMNS) rec[c] = encode(b[c]);
-    return JSON.stringify(rec) + '\n';
-  }
-
   append(b: BatchColumns): void {
     if (this.fd === null) return;
     try {
-      writeSync(this.fd, this.line(b));
+      writeSync(this.fd, encode(b));
       fsyncSync(this.fd);
     } catch (err) {
       throw outputError(this.path, err);

@@ -5,8 +5,8 @@
  */
 import { join } from 'node:path';
 import type { Plan } from '../plan/plan.js';
-import { commitFolder, writeChunks } from './atomic.js';
-import { describeSweep, planStamp, resultsCsvChunks, resultsJsonChunks, type ResultsDocument } from './format.js';
+import { commitFolder } from './atomic.js';
+import { describeSweep, planStamp, writeResultsFiles, type ResultsDocument } from './format.js';
 import { readResults } from './read.js';
 import type { RunTable } from './table.js';
 
@@ -21,8 +21,7 @@ export interface WriteOptions {
 export async function writeSweepFolder(target: string, plan: Plan, table: RunTable, opts: WriteOptions): Promise<void> {
   await commitFolder(target, async (dir) => {
     const sweep = describeSweep(plan, opts.curvature);
-    writeChunks(join(dir, 'results.json'), resultsJsonChunks(plan, table, sweep, planStamp(plan, opts.shard)));
-    writeChunks(join(dir, 'results.csv'), resultsCsvChunks(plan, table));
+    writeResultsFiles(join(dir, 'results.json'), join(dir, 'results.csv'), plan, table, sweep, planStamp(plan, opts.shard));
     if (opts.report) await opts.report(dir, readResults(join(dir, 'results.json')));
   });
 }
