@@ -5,8 +5,8 @@
  */
 import type { Optimizer, Schedule } from '../config/types.js';
 import { toFunction } from '../objective/compile.js';
-import { CLASS_CODE, classify, REASON_CODE } from './classify.js';
-import { getKernel, type KernelOutput, type TraceSink } from './kernel.js';
+import { CLASS_CODE, classify, REASON_CODE, type FinalState } from './classify.js';
+import { DEFAULT_LANES, getKernel, type KernelOutput } from './kernel.js';
 
 /** What a worker needs to run tracks: plain, structured-clone friendly data. */
 export interface BatchSpec {
@@ -25,7 +25,12 @@ export interface BatchSpec {
   firstRun: Float64Array;
   /** -1: all epochs of the axis; else the index of the one epoch value. */
   epochIdx: Int32Array;
+  /** Tracks interleaved per kernel loop (default DEFAULT_LANES). */
   lanes?: number;
+  /** Steps per fast chunk (default DEFAULT_CHUNK); tests make it small. */
+  chunk?: number;
+  /** Skip the steps of groups at an exact fixed point (default true; same results). */
+  skipFixedPoints?: boolean;
 }
 
 /** Results for the runs of a batch, in run order of the batch's tracks. */
@@ -38,13 +43,131 @@ export interface BatchResult {
   divergedAt: Int32Array;
   klass: Uint8Array;
   reason: Uint8Array;
+  /** Steps the batch's tracks need: max(epochs) each, less where a track blew up earlier. */
   steps: number;
+  /** Lane-steps the kernel actually computed (fixed points skipped, padding included): for benchmarks. */
+  computedSteps?: number;
+}
+
+function kernelOutput(size: number): KernelOutput {
+  return {
+    x: new Float64Array(size),
+    grad: new Float64Array(size),
+    loss: new Float64Array(size),
+    grad1: new Float64Array(size),
+    grad2: new Float64Array(size),
+    convergedAt: new Int32Array(size),
+    divergedAt: new Int32Array(size),
+  };
+}
+
+const objectiveFunctions = new Map<string, (x: number) => number>();
+
+/** f compiled once per worker (a fresh function per batch would make V8 deoptimize the caller). */
+function objectiveFunction(source: string): (x: number) => number {
+  let f = objectiveFunctions.get(source);
+  if (!f) {
+    f = toFunction(source);
+    objectiveFunctions.set(source, f);
+  }
+  return f;
 }
 
 function runCountOf(spec: BatchSpec): number {
   let n = 0;
   for (let i = 0; i < spec.start.length; i++) n += (spec.epochIdx[i] as number) < 0 ? spec.epochs.length : 1;
   return n;
+}
+
+/** One kernel call: tracks of the same schedule, optimizer and epoch values. */
+interface Group {
+  /** Batch-local track indices. */
+  members: number[];
+  /** The runs' epoch counts, in run order. */
+  runEpochs: Int32Array;
+  /** The distinct epoch counts, ascending: the kernel's checkpoints. */
+  checkpoints: Int32Array;
+  /** Per run, its checkpoint. */
+  cpIndex: Int32Array;
+}
+
+function groupsOf(spec: BatchSpec): Group[] {
+  const byKey = new Map<string, number[]>();
+  for (let i = 0; i < spec.start.length; i++) {
+    const key = `${spec.schedule[i]}/${spec.optimizer[i]}/${spec.epochIdx[i]}`;
+    const g = byKey.get(key);
+    if (g) g.push(i);
+    else byKey.set(key, [i]);
+  }
+  const groups: Group[] = [];
+  for (const members of byKey.values()) {
+    const ei = spec.epochIdx[members[0] as number] as number;
+    const runEpochs = Int32Array.from(ei < 0 ? spec.epochs : [spec.epochs[ei] as number]);
+    const checkpoints = Int32Array.from(new Set(runEpochs)).sort();
+    const cpIndex = runEpochs.map((e) => checkpoints.indexOf(e));
+    groups.push({ members, runEpochs, checkpoints, cpIndex });
+  }
+  return groups;
+}
+
+/** Classify the runs of one group from its checkpoint outputs (SPEC section 3) into `res`. */
+function classifyGroup(
+  spec: BatchSpec,
+  group: Group,
+  out: KernelOutput,
+  x0: Float64Array,
+  offset: Int32Array,
+  f: (x: number) => number,
+  res: BatchResult,
+): number {
+  const { members, runEpochs, cpIndex, checkpoints } = group;
+  const C = checkpoints.length;
+  const R = runEpochs.length;
+  const maxE = C > 0 ? (checkpoints[C - 1] as number) : 0;
+  const tol = spec.tolerance;
+  // One FinalState for every run: nothing is allocated per run. Its number fields start as
+  // doubles (NaN), so that V8 never has to change their representation.
+  const state: FinalState = { epochs: 0, grad: NaN, loss: NaN, loss0: NaN, grad1: NaN, grad2: NaN, divergedAt: -1 };
+  let steps = 0;
+  for (let j = 0; j < members.length; j++) {
+    const t = members[j] as number;
+    const first = spec.firstRun[t] as number;
+    const base = offset[t] as number;
+    state.loss0 = f(x0[j] as number);
+    let trackSteps = maxE;
+    for (let r = 0; r < R; r++) {
+      const o = j * C + (cpIndex[r] as number);
+      const dst = base + r;
+      const divergedAt = out.divergedAt[o] as number;
+      if (divergedAt >= 0) trackSteps = Math.min(trackSteps, divergedAt);
+      state.epochs = runEpochs[r] as number;
+      state.grad = out.grad[o] as number;
+      state.loss = out.loss[o] as number;
+      state.grad1 = out.grad1[o] as number;
+      state.grad2 = out.grad2[o] as number;
+      state.divergedAt = divergedAt;
+      const v = classify(state, tol);
+      res.runId[dst] = first + r;
+      res.x[dst] = out.x[o] as number;
+      res.grad[dst] = state.grad;
+      res.loss[dst] = state.loss;
+      res.convergedAt[dst] = v.class === 'converged' ? (out.convergedAt[o] as number) : -1;
+      res.divergedAt[dst] = v.reason === 'blew-up' ? divergedAt : -1;
+      res.klass[dst] = CLASS_CODE[v.class];
+      res.reason[dst] = REASON_CODE[v.reason];
+    }
+    steps += trackSteps;
+  }
+  return steps;
+}
+
+/**
+ * SPEC rule 1 counts a non-finite iterate at once. The kernels test
+ * !(|x| <= bound), which an infinite x passes when the bound is itself
+ * infinite, so the bound is capped at the largest finite double.
+ */
+function effectiveBound(bound: number): number {
+  return Math.min(bound, Number.MAX_VALUE);
 }
 
 export function executeBatch(spec: BatchSpec): BatchResult {
@@ -59,84 +182,37 @@ export function executeBatch(spec: BatchSpec): BatchResult {
     klass: new Uint8Array(total),
     reason: new Uint8Array(total),
     steps: 0,
+    computedSteps: 0,
   };
-  const f = toFunction(spec.fSource);
-  // Group tracks that can share a kernel call: same schedule, optimizer and checkpoints.
-  const groups = new Map<string, number[]>();
-  for (let i = 0; i < spec.start.length; i++) {
-    const key = `${spec.schedule[i]}/${spec.optimizer[i]}/${spec.epochIdx[i]}`;
-    const g = groups.get(key);
-    if (g) g.push(i);
-    else groups.set(key, [i]);
-  }
+  const f = objectiveFunction(spec.fSource);
   // Output offset of each track's first run within the batch result.
   const offset = new Int32Array(spec.start.length);
   for (let i = 0, o = 0; i < spec.start.length; i++) {
     offset[i] = o;
     o += (spec.epochIdx[i] as number) < 0 ? spec.epochs.length : 1;
   }
-  for (const members of groups.values()) {
+  let steps = 0;
+  let computed = 0;
+  for (const group of groupsOf(spec)) {
+    const { members, checkpoints } = group;
     const first = members[0] as number;
     const sched = spec.schedules[spec.schedule[first] as number] as Schedule;
     const opt = spec.optimizers[spec.optimizer[first] as number] as Optimizer;
-    const ei = spec.epochIdx[first] as number;
-    const runEpochs = ei < 0 ? spec.epochs : [spec.epochs[ei] as number];
-    // Checkpoints: the distinct epoch values, ascending; runs map onto them.
-    const checkpoints = Int32Array.from([...new Set(runEpochs)].sort((a, b) => a - b));
-    const cpIndex = runEpochs.map((e) => checkpoints.indexOf(e));
-    const C = checkpoints.length;
     const n = members.length;
     const x0 = new Float64Array(n);
     const lr = new Float64Array(n);
-    members.forEach((t, j) => {
-      x0[j] = spec.start[t] as number;
-      lr[j] = spec.lr[t] as number;
-    });
-    const out: KernelOutput = {
-      x: new Float64Array(n * C),
-      grad: new Float64Array(n * C),
-      loss: new Float64Array(n * C),
-      grad1: new Float64Array(n * C),
-      grad2: new Float64Array(n * C),
-      convergedAt: new Int32Array(n * C),
-      divergedAt: new Int32Array(n * C),
-    };
-    const kernel = getKernel({ fSource: spec.fSource, dfSource: spec.dfSource, schedule: sched, optimizer: opt }, spec.lanes);
-    kernel(x0, lr, n, checkpoints, spec.tolerance, spec.bound, out, null);
-    const maxE = C > 0 ? (checkpoints[C - 1] as number) : 0;
-    members.forEach((t, j) => {
-      const loss0 = f(x0[j] as number);
-      let steps = maxE;
-      for (let r = 0; r < runEpochs.length; r++) {
-        const o = j * C + (cpIndex[r] as number);
-        const dst = (offset[t] as number) + r;
-        const epochs = runEpochs[r] as number;
-        const divergedAt = out.divergedAt[o] as number;
-        if (divergedAt >= 0) steps = Math.min(steps, divergedAt);
-        const v = classify(
-          {
-            epochs,
-            grad: out.grad[o] as number,
-            loss: out.loss[o] as number,
-            loss0,
-            grad1: out.grad1[o] as number,
-            grad2: out.grad2[o] as number,
-            divergedAt,
-          },
-          spec.tolerance,
-        );
-        res.runId[dst] = (spec.firstRun[t] as number) + r;
-        res.x[dst] = out.x[o] as number;
-        res.grad[dst] = out.grad[o] as number;
-        res.loss[dst] = out.loss[o] as number;
-        res.convergedAt[dst] = v.class === 'converged' ? (out.convergedAt[o] as number) : -1;
-        res.divergedAt[dst] = v.reason === 'blew-up' ? divergedAt : -1;
-        res.klass[dst] = CLASS_CODE[v.class];
-        res.reason[dst] = REASON_CODE[v.reason];
-      }
-      res.steps += steps;
-    });
+    for (let j = 0; j < n; j++) {
+      x0[j] = spec.start[members[j] as number] as number;
+      lr[j] = spec.lr[members[j] as number] as number;
+    }
+    const out = kernelOutput(n * checkpoints.length);
+    const lanes = Math.max(1, Math.min(spec.lanes ?? DEFAULT_LANES, n));
+    const kernel = getKernel({ fSource: spec.fSource, dfSource: spec.dfSource, schedule: sched, optimizer: opt }, lanes, spec.chunk);
+    computed += kernel(x0, lr, n, checkpoints, spec.tolerance, effectiveBound(spec.bound), out, { skipFixedPoints: spec.skipFixedPoints ?? true });
+    steps += classifyGroup(spec, group, out, x0, offset, f, res);
   }
+  res.steps = steps;
+  res.computedSteps = computed;
   return res;
 }
 
@@ -160,20 +236,30 @@ export interface Trace {
   grad: number[];
 }
 
-/** x and f'(x) per epoch for one run, thinned to about maxPoints points. */
+/**
+ * x and f'(x) per epoch for one run, thinned to about maxPoints points: t = 0,
+ * every `every` epochs, and the last epoch (or the blow-up, where the trace
+ * ends). The points are checkpoints of the batch kernel, so they are
+ * bit-identical to the classified results.
+ */
 export function traceRun(req: TraceRequest): Trace {
-  const every = Math.max(1, Math.ceil(req.epochs / req.maxPoints));
-  const sink: TraceSink = { every, xs: [], grads: [], ts: [] };
-  const kernel = getKernel({ fSource: req.fSource, dfSource: req.dfSource, schedule: req.schedule, optimizer: req.optimizer }, 1, true);
-  const out: KernelOutput = {
-    x: new Float64Array(1),
-    grad: new Float64Array(1),
-    loss: new Float64Array(1),
-    grad1: new Float64Array(1),
-    grad2: new Float64Array(1),
-    convergedAt: new Int32Array(1),
-    divergedAt: new Int32Array(1),
-  };
-  kernel(Float64Array.of(req.start), Float64Array.of(req.lr), 1, Int32Array.of(req.epochs), req.tolerance, req.bound, out, sink);
-  return { t: sink.ts, x: sink.xs, grad: sink.grads };
+  const E = Math.max(0, Math.floor(req.epochs));
+  const every = Math.max(1, Math.ceil(E / Math.max(1, req.maxPoints)));
+  const ts: number[] = [];
+  for (let t = 0; t < E; t += every) ts.push(t);
+  ts.push(E);
+  const checkpoints = Int32Array.from(ts);
+  const out = kernelOutput(checkpoints.length);
+  const kernel = getKernel({ fSource: req.fSource, dfSource: req.dfSource, schedule: req.schedule, optimizer: req.optimizer }, 1);
+  kernel(Float64Array.of(req.start), Float64Array.of(req.lr), 1, checkpoints, req.tolerance, effectiveBound(req.bound), out);
+  const trace: Trace = { t: [], x: [], grad: [] };
+  for (let c = 0; c < checkpoints.length; c++) {
+    const d = out.divergedAt[c] as number;
+    // A run that blew up is drawn up to its last value, at the epoch it blew up.
+    trace.t.push(d >= 0 ? d : (checkpoints[c] as number));
+    trace.x.push(out.x[c] as number);
+    trace.grad.push(out.grad[c] as number);
+    if (d >= 0) break;
+  }
+  return trace;
 }
