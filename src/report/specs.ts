@@ -437,15 +437,22 @@ export function trajectorySpec(model: ReportModel, tr: TrajectoryModel): ChartSp
   const W = PANEL.width;
   const H = PANEL.height;
   const ex = tr.explodes;
-  const t = { field: 't', type: 'quantitative', title: 'epoch', axis: { grid: true, tickMinStep: 1 } };
+  // A run of 0 epochs is one point at t = 0: give the axis a width vega can tick.
+  const lastT = Math.max(0, ...tr.points.map((p) => p.t));
+  const t = { field: 't', type: 'quantitative', title: 'epoch', axis: { grid: true, tickMinStep: 1 }, ...(lastT === 0 ? { scale: { domain: [0, 1] } } : {}) };
   // A few pixels of padding keep the lines off the frame (a line along the top edge
   // would widen the panel's bounds and push its title above its neighbours').
   // A series that never moves (a run that starts where f' = 0) gets a range around its value; vega would give it none.
+  // So does one that moves by less than doubles can tick (subnormal starts, say).
   const flat = (vals: number[]): JsonObject => {
-    const v = vals[0];
-    if (v === undefined || vals.some((u) => u !== v)) return {};
-    const d = v === 0 ? 1 : Math.abs(v) * 0.1;
-    return { domain: [v - d, v + d], nice: false };
+    const finite = vals.filter((u) => Number.isFinite(u));
+    if (finite.length === 0) return {};
+    const lo = Math.min(...finite);
+    const hi = Math.max(...finite);
+    const mid = (lo + hi) / 2;
+    if (hi - lo > 1e-9 * Math.max(1e-290, Math.abs(mid))) return {};
+    const d = Math.max(Math.abs(mid) * 0.1, 1e-9);
+    return { domain: [mid - d, mid + d], nice: false };
   };
   const pick = (field: 'x' | 'grad', absTitle: string, title: string): JsonObject =>
     ex

@@ -90,6 +90,27 @@ describe('properties', () => {
     );
   });
 
+  it('random valid sweeps also render: every report file written, the page names every class present', async () => {
+    const { writeReport } = await import('../../src/report/writer.js');
+    await fc.assert(
+      fc.asyncProperty(sweepArb, async (doc) => {
+        const file = writeSweep(doc);
+        const { json } = runAll(file);
+        const results = JSON.parse(json);
+        const out = mkdtempSync(join(tmpdir(), 'gdsweep-prop-report-'));
+        const written = await writeReport(out, results);
+        const { readFileSync, existsSync } = await import('node:fs');
+        expect(existsSync(join(out, 'index.html'))).toBe(true);
+        expect(existsSync(join(out, 'summary.md'))).toBe(true);
+        for (const f of written.files) expect(existsSync(join(out, f)), f).toBe(true);
+        const page = readFileSync(join(out, 'index.html'), 'utf8');
+        for (const [cls, n] of Object.entries(results.counts as Record<string, number>)) if (n > 0) expect(page).toContain(cls);
+      }),
+      // Rendering costs about a second a sweep: a few random sweeps per run.
+      { numRuns: 6 },
+    );
+  });
+
   it('any sharding merges back into the whole, byte for byte', () => {
     fc.assert(
       fc.property(sweepArb, fc.integer({ min: 1, max: 5 }), (doc, n) => {
