@@ -3,6 +3,7 @@
  * Pure with respect to its inputs: no threads, no I/O; the pool's worker is
  * a thin wrapper around `executeBatch`.
  */
+import type { BatchColumns } from './columns.js';
 import type { Optimizer, Schedule } from '../config/types.js';
 import { toFunction } from '../objective/compile.js';
 import { CLASS_CODE, classify, REASON_CODE, type FinalState } from './classify.js';
@@ -34,15 +35,7 @@ export interface BatchSpec {
 }
 
 /** Results for the runs of a batch, in run order of the batch's tracks. */
-export interface BatchResult {
-  runId: Float64Array;
-  x: Float64Array;
-  grad: Float64Array;
-  loss: Float64Array;
-  convergedAt: Int32Array;
-  divergedAt: Int32Array;
-  klass: Uint8Array;
-  reason: Uint8Array;
+export interface BatchResult extends BatchColumns {
   /** Steps the batch's tracks need: max(epochs) each, less where a track blew up earlier. */
   steps: number;
   /** Lane-steps the kernel actually computed (fixed points skipped, padding included): for benchmarks. */

@@ -3,16 +3,10 @@
  * `done` marks the runs this process holds (a shard holds only its own).
  */
 import { CLASSES, REASONS, type Reason, type RunClass } from '../engine/classify.js';
+import type { BatchColumns, RunColumns } from '../engine/columns.js';
 
-export interface RunTable {
+export interface RunTable extends RunColumns {
   runCount: number;
-  x: Float64Array;
-  grad: Float64Array;
-  loss: Float64Array;
-  convergedAt: Int32Array;
-  divergedAt: Int32Array;
-  klass: Uint8Array;
-  reason: Uint8Array;
   done: Uint8Array;
 }
 
@@ -30,16 +24,7 @@ export function createTable(runCount: number): RunTable {
   };
 }
 
-export interface BatchColumns {
-  runId: Float64Array;
-  x: Float64Array;
-  grad: Float64Array;
-  loss: Float64Array;
-  convergedAt: Int32Array;
-  divergedAt: Int32Array;
-  klass: Uint8Array;
-  reason: Uint8Array;
-}
+export type { BatchColumns } from '../engine/columns.js';
 
 export function absorb(table: RunTable, b: BatchColumns): void {
   for (let i = 0; i < b.runId.length; i++) {
