@@ -451,7 +451,8 @@ export function trajectorySpec(model: ReportModel, tr: TrajectoryModel): ChartSp
     const hi = Math.max(...finite);
     const mid = (lo + hi) / 2;
     if (hi - lo > 1e-9 * Math.max(1e-290, Math.abs(mid))) return {};
-    const d = Math.max(Math.abs(mid) * 0.1, 1e-9);
+    // Around zero (or a subnormal) a unit range reads best and ticks safely.
+    const d = Math.abs(mid) >= 1e-200 ? Math.abs(mid) * 0.1 : 1;
     return { domain: [mid - d, mid + d], nice: false };
   };
   const pick = (field: 'x' | 'grad', absTitle: string, title: string): JsonObject =>
