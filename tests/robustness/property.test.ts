@@ -107,7 +107,7 @@ describe('properties', () => {
         for (const [cls, n] of Object.entries(results.counts as Record<string, number>)) if (n > 0) expect(page).toContain(cls);
       }),
       // Rendering costs about a second a sweep: a few random sweeps per run.
-      { numRuns: 6 },
+      { numRuns: Number(process.env.GDSWEEP_PROPERTY_RUNS ?? 6) },
     );
   });
 
