@@ -9,7 +9,7 @@ import { WorkerPool, defaultWorkers } from '../pool/pool.js';
 import { Journal, JOURNAL_FORMAT } from '../results/journal.js';
 import { writeSweepFolder, type ReportWriter } from '../results/output.js';
 import { readResults } from '../results/read.js';
-import { className, countClasses, reasonName, type RunTable } from '../results/table.js';
+import { countClasses, reasonName, type RunTable } from '../results/table.js';
 import { VERSION } from '../version.js';
 import { formatCount, loadAndPlan, type Io, type LimitFlags } from './common.js';
 

@@ -66,10 +66,9 @@ function objectiveFunction(source: string): (x: number) => number {
   return f;
 }
 
-function runCountOf(spec: BatchSpec): number {
-  let n = 0;
-  for (let i = 0; i < spec.start.length; i++) n += (spec.epochIdx[i] as number) < 0 ? spec.epochs.length : 1;
-  return n;
+/** Runs of batch track i: the whole epochs axis, or its one epoch value. */
+export function runsOfTrack(spec: BatchSpec, i: number): number {
+  return (spec.epochIdx[i] as number) < 0 ? spec.epochs.length : 1;
 }
 
 /** One kernel call: tracks of the same schedule, optimizer and epoch values. */
@@ -154,17 +153,14 @@ function classifyGroup(
   return steps;
 }
 
-/**
- * SPEC rule 1 counts a non-finite iterate at once. The kernels test
- * !(|x| <= bound), which an infinite x passes when the bound is itself
- * infinite, so the bound is capped at the largest finite double.
- */
-function effectiveBound(bound: number): number {
-  return Math.min(bound, Number.MAX_VALUE);
-}
-
 export function executeBatch(spec: BatchSpec): BatchResult {
-  const total = runCountOf(spec);
+  // Output offset of each track's first run within the batch result.
+  const offset = new Int32Array(spec.start.length);
+  let total = 0;
+  for (let i = 0; i < spec.start.length; i++) {
+    offset[i] = total;
+    total += runsOfTrack(spec, i);
+  }
   const res: BatchResult = {
     runId: new Float64Array(total),
     x: new Float64Array(total),
@@ -178,12 +174,6 @@ export function executeBatch(spec: BatchSpec): BatchResult {
     computedSteps: 0,
   };
   const f = objectiveFunction(spec.fSource);
-  // Output offset of each track's first run within the batch result.
-  const offset = new Int32Array(spec.start.length);
-  for (let i = 0, o = 0; i < spec.start.length; i++) {
-    offset[i] = o;
-    o += (spec.epochIdx[i] as number) < 0 ? spec.epochs.length : 1;
-  }
   let steps = 0;
   let computed = 0;
   for (const group of groupsOf(spec)) {
@@ -201,7 +191,7 @@ export function executeBatch(spec: BatchSpec): BatchResult {
     const out = kernelOutput(n * checkpoints.length);
     const lanes = Math.max(1, Math.min(spec.lanes ?? DEFAULT_LANES, n));
     const kernel = getKernel({ fSource: spec.fSource, dfSource: spec.dfSource, schedule: sched, optimizer: opt }, lanes, spec.chunk);
-    computed += kernel(x0, lr, n, checkpoints, spec.tolerance, effectiveBound(spec.bound), out, { skipFixedPoints: spec.skipFixedPoints ?? true });
+    computed += kernel(x0, lr, n, checkpoints, spec.tolerance, spec.bound, out, { skipFixedPoints: spec.skipFixedPoints ?? true });
     steps += classifyGroup(spec, group, out, x0, offset, f, res);
   }
   res.steps = steps;
@@ -244,7 +234,7 @@ export function traceRun(req: TraceRequest): Trace {
   const checkpoints = Int32Array.from(ts);
   const out = kernelOutput(checkpoints.length);
   const kernel = getKernel({ fSource: req.fSource, dfSource: req.dfSource, schedule: req.schedule, optimizer: req.optimizer }, 1);
-  kernel(Float64Array.of(req.start), Float64Array.of(req.lr), 1, checkpoints, req.tolerance, effectiveBound(req.bound), out);
+  kernel(Float64Array.of(req.start), Float64Array.of(req.lr), 1, checkpoints, req.tolerance, req.bound, out);
   const trace: Trace = { t: [], x: [], grad: [] };
   for (let c = 0; c < checkpoints.length; c++) {
     const d = out.divergedAt[c] as number;

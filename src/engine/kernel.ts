@@ -339,6 +339,10 @@ export function runKernel(
   out: KernelOutput,
   opts: RunOptions = { skipFixedPoints: true },
 ): number {
+  // SPEC rule 1 counts a non-finite iterate at once; the loops test
+  // !(|x| <= bound), which an infinite x passes when the bound is itself
+  // infinite, so the bound is capped at the largest finite double.
+  bound = Math.min(bound, Number.MAX_VALUE);
   const L = p.lanes;
   const K = p.chunk;
   const C = checkpoints.length;

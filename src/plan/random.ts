@@ -6,7 +6,7 @@
 import { linspace } from './numpy.js';
 
 /** mulberry32: 32-bit state, good enough to pick grid points, and tiny. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -3,7 +3,7 @@
  * tracks comes in; typed arrays go back, moved rather than copied.
  */
 import { move, transferableSymbol, valueSymbol } from 'piscina';
-import { executeBatch, type BatchResult, type BatchSpec } from '../engine/descend.js';
+import { executeBatch, runsOfTrack, type BatchResult, type BatchSpec } from '../engine/descend.js';
 
 export interface WorkerTask {
   batch: number;
@@ -28,8 +28,7 @@ function injectFault(spec: BatchSpec): void {
   let holds = false;
   for (let i = 0; i < spec.firstRun.length; i++) {
     const first = spec.firstRun[i] as number;
-    const count = (spec.epochIdx[i] as number) < 0 ? spec.epochs.length : 1;
-    if (id >= first && id < first + count) holds = true;
+    if (id >= first && id < first + runsOfTrack(spec, i)) holds = true;
   }
   if (!holds) return;
   if (m[1] === 'exit') process.exit(7);

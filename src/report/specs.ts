@@ -465,27 +465,23 @@ export function trajectorySpec(model: ReportModel, tr: TrajectoryModel): ChartSp
         { calculate: 'abs(datum.grad)', as: 'abs_grad' },
       ]
     : [];
-  const xPanel: JsonObject = {
+  // A series per epoch (x or f'), as a panel over the trace's points.
+  const seriesPanel = (title: string, layer: Json[]): JsonObject => ({
     width: W,
     height: H,
-    title: { text: ex ? '|x| per epoch (log scale)' : 'x per epoch', fontSize: 12, fontWeight: 'normal' },
+    title: { text: title, fontSize: 12, fontWeight: 'normal' },
     data: { name: 'points' },
     transform: absTransform,
-    layer: [{ name: 'xline', mark: { type: 'line', color: ink, strokeWidth: 1.8 }, encoding: { x: t, y: pick('x', '|x|', 'x') } }],
-  };
-  const gradLayers: Json[] = [{ name: 'gradline', mark: { type: 'line', color: ink, strokeWidth: 1.8 }, encoding: { x: t, y: pick('grad', "|f'(x)|", "f'(x)") } }];
+    layer,
+  });
+  const seriesLine = (name: string, y: JsonObject): Json => ({ name, mark: { type: 'line', color: ink, strokeWidth: 1.8 }, encoding: { x: t, y } });
+  const xPanel = seriesPanel(ex ? '|x| per epoch (log scale)' : 'x per epoch', [seriesLine('xline', pick('x', '|x|', 'x'))]);
+  const gradLayers: Json[] = [seriesLine('gradline', pick('grad', "|f'(x)|", "f'(x)"))];
   // Where the run's verdict happened: the epoch it converged or blew up.
   const eventAt = tr.run.convergedAt ?? tr.run.divergedAt;
   const events: Json[] = eventAt === null ? [] : [{ t: eventAt, label: tr.run.convergedAt !== null ? `converged at ${eventAt}` : `blew up at ${eventAt}` }];
   const late = eventAt !== null && eventAt > 0.6 * (tr.points[tr.points.length - 1]?.t ?? tr.run.epochs);
-  const gradPanel: JsonObject = {
-    width: W,
-    height: H,
-    title: { text: ex ? "|f'(x)| per epoch (log scale)" : "f'(x) per epoch", fontSize: 12, fontWeight: 'normal' },
-    data: { name: 'points' },
-    transform: absTransform,
-    layer: gradLayers,
-  };
+  const gradPanel = seriesPanel(ex ? "|f'(x)| per epoch (log scale)" : "f'(x) per epoch", gradLayers);
   // A little padding keeps the dots at the ends of the path whole.
   const fx = { field: 'x', type: 'quantitative', title: 'x', scale: { domain: tr.curveDomain, nice: false, zero: false, padding: 5 }, axis: { grid: true } };
   const fy = { field: 'f', type: 'quantitative', title: 'f(x)', scale: { domain: tr.curveRange, nice: false, zero: false, padding: 5 }, axis: { grid: true } };

@@ -68,16 +68,6 @@ export class ChunkWriter {
   }
 }
 
-export function writeChunks(path: string, chunks: Iterable<string>): void {
-  const w = new ChunkWriter(path);
-  try {
-    for (const c of chunks) w.write(c);
-    w.close();
-  } finally {
-    w.abandon();
-  }
-}
-
 export function writeFileDurable(path: string, data: string | Uint8Array): void {
   const fd = openSync(path, 'w');
   try {

@@ -8,7 +8,7 @@
 import { basename } from 'node:path';
 import { optimizerLabel, type Schedule, type TrajectorySelector } from '../config/types.js';
 import type { Reason, RunClass } from '../engine/classify.js';
-import { runParams, type Plan } from '../plan/plan.js';
+import type { Plan } from '../plan/plan.js';
 import { VERSION } from '../version.js';
 import { className, countClasses, reasonName, type RunTable } from './table.js';
 import { ChunkWriter } from './atomic.js';
@@ -214,22 +214,4 @@ export function writeResultsFiles(jsonPath: string, csvPath: string, plan: Plan,
     json.abandon();
     csv.abandon();
   }
-}
-
-/** One run as a record (for small uses: the report, the summary). */
-export function runRecord(plan: Plan, table: RunTable, id: number): RunRecord {
-  const p = runParams(plan, id);
-  const fin = (v: number) => (Number.isFinite(v) ? v : null);
-  const ca = table.convergedAt[id] as number;
-  const da = table.divergedAt[id] as number;
-  return {
-    ...p,
-    x: fin(table.x[id] as number),
-    grad: fin(table.grad[id] as number),
-    loss: fin(table.loss[id] as number),
-    class: className(table.klass[id] as number),
-    reason: reasonName(table.reason[id] as number),
-    convergedAt: ca < 0 ? null : ca,
-    divergedAt: da < 0 ? null : da,
-  };
 }

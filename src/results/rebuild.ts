@@ -12,7 +12,7 @@ import { CLASSES, REASONS, type Reason, type RunClass } from '../engine/classify
 import { buildPlan, type Plan } from '../plan/plan.js';
 import { VERSION } from '../version.js';
 import type { ResultsDocument } from './format.js';
-import { createTable, type RunTable } from './table.js';
+import type { RunTable } from './table.js';
 
 export function configFromResults(doc: ResultsDocument, where: string): SweepConfig {
   const s = doc.sweep;
@@ -116,8 +116,4 @@ export function readRunsInto(dir: string, table: RunTable): number[] {
     ids.push(id);
   }
   return ids;
-}
-
-export function tableFor(plan: Plan): RunTable {
-  return createTable(plan.runCount);
 }

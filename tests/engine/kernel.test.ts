@@ -9,6 +9,7 @@ import { executeBatch, traceRun, type BatchSpec } from '../../src/engine/descend
 import { CLASS_CODE, classify, REASON_CODE } from '../../src/engine/classify.js';
 import { kernelSources } from '../../src/engine/kernel.js';
 import type { Optimizer, Schedule } from '../../src/config/types.js';
+import { mulberry32 } from '../../src/plan/random.js';
 
 interface Objective {
   name: string;
@@ -38,17 +39,8 @@ const OPTIMIZERS: Optimizer[] = [
   { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8 },
 ];
 
-/** Seeded PRNG (mulberry32), so a failure names a reproducible case. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG, so a failure names a reproducible case. */
+const rng = mulberry32;
 
 interface RefPoint {
   x: number;
