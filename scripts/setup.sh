@@ -25,16 +25,28 @@ apt_install() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
+# canvas's build (binding.gyp) compiles in GIF, JPEG and SVG support whenever
+# it finds the runtime .so, which a new machine already has; it then needs the
+# headers and pkg-config files of each. So decide from those, never from the .so.
+has_header() {
+  local h
+  for h in "$@"; do
+    [ -f "/usr/include/$h" ] || [ -f "/usr/local/include/$h" ] \
+      || compgen -G "/usr/include/*-linux-gnu/$h" >/dev/null || return 1
+  done
+}
+has_pc() { command -v pkg-config >/dev/null && pkg-config --exists "$@" 2>/dev/null; }
+
 missing=()
-command -v g++ >/dev/null || missing+=(build-essential)
+{ command -v g++ >/dev/null && command -v make >/dev/null; } || missing+=(build-essential)
 command -v python3 >/dev/null || missing+=(python3)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
-if command -v pkg-config >/dev/null; then
-  pkg-config --exists cairo || missing+=(libcairo2-dev)
-  pkg-config --exists pangocairo || missing+=(libpango1.0-dev)
-else
-  missing+=(libcairo2-dev libpango1.0-dev)
-fi
+has_pc cairo || missing+=(libcairo2-dev)
+has_pc pixman-1 || missing+=(libpixman-1-dev)
+has_pc pangocairo || missing+=(libpango1.0-dev)
+has_pc librsvg-2.0 || missing+=(librsvg2-dev)
+has_header jpeglib.h || missing+=(libjpeg-dev)
+has_header gif_lib.h || missing+=(libgif-dev)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 if [ "$want_browser" = 1 ] && [ ! -x /usr/bin/chromium ]; then missing+=(chromium); fi
 if [ "${#missing[@]}" -gt 0 ]; then
