@@ -3,19 +3,49 @@
  * with arrays; `main()` is the only place that turns outcomes into an exit
  * status. Commands load lazily, so `gdsweep --help` stays fast.
  */
+import { availableParallelism } from 'node:os';
 import yargs, { type Argv } from 'yargs';
-import { isUserFacing, UserError } from './errors.js';
+import { isUserFacing, UsageError, UserError } from './errors.js';
 import { processIo, type Io } from './io.js';
 import { VERSION } from './version.js';
 import type { ReportWriter } from './results/output.js';
+import type { LimitFlags } from './commands/common.js';
 
+/** Flags a command shares, declared once and added only to the commands that use them. */
 const LIMIT_OPTIONS = {
-  'max-steps': { type: 'number', default: 1e10, describe: 'refuse plans with more descent steps than this' },
-  'max-runs': { type: 'number', default: 1e7, describe: 'refuse plans with more runs than this' },
-  'max-file-size': { type: 'number', default: 1024 * 1024, describe: 'refuse sweep files larger than this many bytes' },
-  'max-expr-length': { type: 'number', default: 2000, describe: 'refuse expressions longer than this' },
-  'max-expr-depth': { type: 'number', default: 64, describe: 'refuse expressions nested deeper than this' },
+  'max-steps': { type: 'string', default: '1e10', describe: 'refuse plans with more descent steps than this' },
+  'max-runs': { type: 'string', default: '1e7', describe: 'refuse plans with more runs than this' },
+  'max-file-size': { type: 'string', default: '1048576', describe: 'refuse sweep files larger than this many bytes' },
+  'max-expr-length': { type: 'string', default: '2000', describe: 'refuse expressions longer than this' },
+  'max-expr-depth': { type: 'string', default: '64', describe: 'refuse expressions nested deeper than this' },
 } as const;
+type LimitName = keyof typeof LIMIT_OPTIONS;
+const LIMIT_NAMES = Object.keys(LIMIT_OPTIONS) as LimitName[];
+
+/**
+ * Every command, in the order `gdsweep` lists them. The builder adds only that
+ * command's own flags, so each `--help` shows what applies to it.
+ */
+const COMMANDS = [
+  ['run <files..>', 'plan, execute on the worker pool, classify, write results and report'],
+  ['plan <file>', 'dry run: runs, tracks and total steps; nothing executed'],
+  ['validate <files..>', 'check sweep files; exit 0 or 2'],
+  ['render <dir>', 'rebuild the report from DIR/results.json'],
+  ['merge <dirs..>', 'join shard outputs into one sweep (same bytes as an unsharded run)'],
+  ['compare <base> <new>', 'what changed class, how the best lr moved; exit 1 on regression with --fail-on regression'],
+  ['schema', 'print the JSON Schema of sweep files'],
+  ['objectives', 'list the builtin objectives with their formulas and minima'],
+] as const;
+
+function describe(usage: (typeof COMMANDS)[number][0]): string {
+  return (COMMANDS.find((c) => c[0] === usage) as (typeof COMMANDS)[number])[1];
+}
+
+/** What bare `gdsweep` prints: every command, one line each. */
+export function commandList(): string {
+  const width = Math.max(...COMMANDS.map((c) => c[0].length));
+  return ['usage: gdsweep <command> [options]', '', 'commands:', ...COMMANDS.map(([u, d]) => `  gdsweep ${u.padEnd(width)}  ${d}`), '', 'gdsweep <command> --help shows a command\'s options'].join('\n');
+}
 
 /** The report modules (vega, canvas) load only when a report is written. */
 const lazyReportWriter: ReportWriter = async (dir, doc) => {
@@ -23,96 +53,198 @@ const lazyReportWriter: ReportWriter = async (dir, doc) => {
   await reportWriter(dir, doc);
 };
 
-function positiveInt(name: string, v: unknown): void {
-  if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 1)) {
-    throw new UserError(`--${name}: expected a whole number of at least 1, got ${String(v)}`);
+/**
+ * More workers than this only adds memory (each holds its own heap) and
+ * contention: the pool cannot use more threads than the machine has.
+ */
+export function maxWorkers(): number {
+  return Math.max(8, 4 * availableParallelism());
+}
+
+/**
+ * Whole-number flags are read as text so a typo is reported as typed
+ * (`got "two"`), never as NaN.
+ */
+export function wholeNumber(name: string, raw: unknown, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (raw === undefined) return undefined;
+  const text = String(raw).trim();
+  const v = text === '' ? NaN : Number(text);
+  if (!Number.isInteger(v) || v < 1 || v > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? 'a whole number of at least 1' : `a whole number from 1 to ${max}`;
+    throw new UserError(`--${name}: expected ${range}, got ${JSON.stringify(Array.isArray(raw) ? raw.join(' ') : text)}`);
   }
+  return v;
+}
+
+function withLimits<T>(c: Argv<T>, names: readonly LimitName[] = LIMIT_NAMES) {
+  const opts: Partial<Record<LimitName, (typeof LIMIT_OPTIONS)[LimitName]>> = {};
+  for (const n of names) opts[n] = LIMIT_OPTIONS[n];
+  return c.options(opts as typeof LIMIT_OPTIONS).group(names as unknown as string[], 'Limits:');
+}
+
+function limitFlags(a: Partial<Record<LimitName, unknown>>): Partial<LimitFlags> {
+  const out: Partial<LimitFlags> = {};
+  for (const n of LIMIT_NAMES) {
+    const v = wholeNumber(n, a[n]);
+    if (v !== undefined) out[n] = v;
+  }
+  return out;
+}
+
+const QUIET = { type: 'boolean', default: false, describe: 'print nothing but errors' } as const;
+const JSON_FLAG = { type: 'boolean', default: false, describe: 'print a machine-readable summary' } as const;
+
+/** Edit distance, for "did you mean": flags are short, so the quadratic table is fine. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length] as number;
+}
+
+/** The known flag closest to `typed`, if it is close enough to be a typo. */
+export function nearestFlag(typed: string, known: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestD = Infinity;
+  for (const k of known) {
+    const d = k.startsWith(typed) || typed.startsWith(k) ? Math.abs(k.length - typed.length) * 0.5 : editDistance(typed, k);
+    if (d < bestD) {
+      bestD = d;
+      best = k;
+    }
+  }
+  return best !== null && bestD <= Math.max(2, Math.floor(typed.length / 3)) ? best : null;
+}
+
+function unknownWord(word: string): string {
+  if (/\.ya?ml$/i.test(word)) return `unknown command '${word}': did you mean 'gdsweep run ${word}'?`;
+  const near = nearestFlag(word, COMMANDS.map((c) => c[0].split(' ')[0] as string));
+  return near ? `unknown command '${word}': did you mean '${near}'?` : `unknown command '${word}'`;
+}
+
+function unknownFlagMessage(msg: string, known: readonly string[], argv: readonly string[]): string {
+  const m = /^Unknown arguments?: (.*)$/.exec(msg);
+  if (!m) return msg;
+  const all = (m[1] as string).split(', ').filter((n) => n !== '');
+  // yargs also reports the camelCase alias of a dashed flag it did not know.
+  const names = all.filter((n) => !/[A-Z]/.test(n) || !all.includes(n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)));
+  // An unknown first word is a mistyped command: what follows it means nothing yet.
+  const first = argv.find((a) => !a.startsWith('-'));
+  if (first !== undefined && names.includes(first)) return unknownWord(first);
+  return names
+    .map((n) => {
+      if (argv.includes(n)) return unknownWord(n);
+      const flag = n.length === 1 ? `-${n}` : `--${n}`;
+      const near = nearestFlag(n, known);
+      return near ? `unknown option ${flag}: did you mean --${near}?` : `unknown option ${flag}`;
+    })
+    .join('\n');
 }
 
 export function buildCli(argv: string[], io: Io, setCode: (code: number) => void): Argv {
+  let known: string[] = [];
+  // Records the flags of the command being parsed, for "did you mean".
+  const track = <T>(c: Argv<T>): Argv<T> => {
+    // getOptions() is public at run time but missing from @types/yargs.
+    known = Object.keys((c as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key).filter((k) => k.length > 1 && !/[A-Z_]/.test(k));
+    return c;
+  };
   const y = yargs(argv)
     .scriptName('gdsweep')
+    .usage(commandList())
     .version(VERSION)
     .strict()
     .wrap(Math.min(100, process.stdout.columns ?? 100))
-    .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' })
-    .option('json', { type: 'boolean', default: false, describe: 'print a machine-readable summary' })
-    .options(LIMIT_OPTIONS)
-    .middleware((argv) => {
-      for (const name of Object.keys(LIMIT_OPTIONS)) positiveInt(name, argv[name]);
-    })
     .command(
-      'run <files..>',
-      'plan, execute on the worker pool, classify, write results and report',
+      COMMANDS[0][0],
+      describe('run <files..>'),
       (c) =>
-        c
-          .positional('files', { type: 'string', array: true, demandOption: true })
-          .option('out', { type: 'string', default: 'reports', describe: 'output folder' })
-          .option('workers', { type: 'number', describe: 'worker threads (default: available cores)' })
-          .option('report', { type: 'boolean', default: true, describe: 'write the HTML/PNG report (--no-report: results only)' })
-          .option('fail-on', { choices: ['divergent', 'slow', 'none'] as const, describe: 'exit 1 when a run is of this class (slow: slow or divergent)' })
-          .option('shard', { type: 'string', describe: 'run only shard i/n of the plan (also /n or auto: index from CI_NODE_INDEX or JOB_COMPLETION_INDEX)' })
-          .option('force', { type: 'boolean', default: false, describe: 'recompute even when results of the same plan are there' }),
+        track(
+          withLimits(
+            c
+              .positional('files', { type: 'string', array: true, demandOption: true })
+              .option('out', { type: 'string', default: 'reports', describe: 'folder that receives <name>/' })
+              .option('workers', { type: 'string', describe: `worker threads, 1 to ${maxWorkers()} (default: available cores)` })
+              .option('report', { type: 'boolean', default: true, describe: 'write the HTML/PNG report (--no-report: results only)' })
+              .option('fail-on', { choices: ['divergent', 'slow', 'none'] as const, describe: 'exit 1 when a run is of this class (slow: slow or divergent)' })
+              .option('shard', { type: 'string', describe: 'run only shard i/n of the plan (also /n or auto: index from CI_NODE_INDEX or JOB_COMPLETION_INDEX)' })
+              .option('force', { type: 'boolean', default: false, describe: 'recompute even when results of the same plan are there' })
+              .option('quiet', QUIET)
+              .option('json', JSON_FLAG),
+          ),
+        ),
       async (a) => {
-        positiveInt('workers', a.workers);
+        const workers = wholeNumber('workers', a.workers, maxWorkers());
         const { runCommand } = await import('./commands/run.js');
-        const flags: Parameters<typeof runCommand>[1] = { ...a, out: a.out, report: a.report, quiet: a.quiet, json: a.json };
-        if (a.workers !== undefined) flags.workers = a.workers;
+        const flags: Parameters<typeof runCommand>[1] = { ...limitFlags(a), out: a.out, report: a.report, quiet: a.quiet, json: a.json, force: a.force };
+        if (workers !== undefined) flags.workers = workers;
         if (a['fail-on'] !== undefined) flags['fail-on'] = a['fail-on'];
         if (a.shard !== undefined) flags.shard = a.shard;
         setCode(await runCommand(a.files, flags, io, lazyReportWriter));
       },
     )
     .command(
-      'plan <file>',
-      'dry run: runs, tracks and total steps; nothing executed',
-      (c) => c.positional('file', { type: 'string', demandOption: true }),
+      COMMANDS[1][0],
+      describe('plan <file>'),
+      (c) => track(withLimits(c.positional('file', { type: 'string', demandOption: true }).option('json', JSON_FLAG))),
       async (a) => {
         const { planCommand } = await import('./commands/plan.js');
-        setCode(planCommand(a.file, a, io));
+        setCode(planCommand(a.file, { ...limitFlags(a), json: a.json }, io));
       },
     )
     .command(
-      'validate <files..>',
-      'check sweep files; exit 0 or 2',
-      (c) => c.positional('files', { type: 'string', array: true, demandOption: true }),
+      COMMANDS[2][0],
+      describe('validate <files..>'),
+      (c) => track(withLimits(c.positional('files', { type: 'string', array: true, demandOption: true }).option('quiet', QUIET))),
       async (a) => {
         const { validateCommand } = await import('./commands/validate.js');
-        setCode(validateCommand(a.files, a, io));
+        setCode(validateCommand(a.files, { ...limitFlags(a), quiet: a.quiet }, io));
       },
     )
     .command(
-      'render <dir>',
-      'rebuild the report from DIR/results.json',
-      (c) => c.positional('dir', { type: 'string', demandOption: true }),
+      COMMANDS[3][0],
+      describe('render <dir>'),
+      (c) => track(c.positional('dir', { type: 'string', demandOption: true }).option('quiet', QUIET).option('json', JSON_FLAG)),
       async (a) => {
         const { renderCommand } = await import('./commands/render.js');
-        setCode(await renderCommand(a.dir, a, io));
+        setCode(await renderCommand(a.dir, { quiet: a.quiet, json: a.json }, io));
       },
     )
     .command(
-      'merge <dirs..>',
-      'join shard outputs into one sweep (same bytes as an unsharded run)',
+      COMMANDS[4][0],
+      describe('merge <dirs..>'),
       (c) =>
-        c
-          .positional('dirs', { type: 'string', array: true, demandOption: true })
-          .option('out', { type: 'string', default: 'reports', describe: 'output folder' })
-          .option('report', { type: 'boolean', default: true, describe: 'write the report (--no-report: results only)' }),
+        track(
+          c
+            .positional('dirs', { type: 'string', array: true, demandOption: true })
+            .option('out', { type: 'string', default: 'reports', describe: 'folder that receives <name>/' })
+            .option('report', { type: 'boolean', default: true, describe: 'write the report (--no-report: results only)' })
+            .option('quiet', QUIET),
+        ),
       async (a) => {
         const { mergeCommand } = await import('./commands/merge.js');
         setCode(await mergeCommand(a.dirs, { out: a.out, quiet: a.quiet, report: a.report }, io, lazyReportWriter));
       },
     )
     .command(
-      'compare <base> <new>',
-      'what changed class, how the best lr moved; exit 1 on regression with --fail-on regression',
+      COMMANDS[5][0],
+      describe('compare <base> <new>'),
       (c) =>
-        c
-          .positional('base', { type: 'string', demandOption: true, describe: 'results folder or results.json' })
-          .positional('new', { type: 'string', demandOption: true, describe: 'results folder or results.json' })
-          .option('fail-on', { choices: ['regression', 'none'] as const, describe: 'exit 1 when a run got worse' })
-          .option('common', { type: 'boolean', default: false, describe: 'compare only the runs both grids share' })
-          .option('out', { type: 'string', describe: 'also write compare.md and compare.html into this folder' }),
+        track(
+          c
+            .positional('base', { type: 'string', demandOption: true, describe: 'results folder or results.json' })
+            .positional('new', { type: 'string', demandOption: true, describe: 'results folder or results.json' })
+            .option('fail-on', { choices: ['regression', 'none'] as const, describe: 'exit 1 when a run got worse' })
+            .option('common', { type: 'boolean', default: false, describe: 'compare only the runs both grids share' })
+            .option('out', { type: 'string', describe: 'also write compare.md and compare.html into this folder' })
+            .option('quiet', QUIET)
+            .option('json', JSON_FLAG),
+        ),
       async (a) => {
         const { compareCommand } = await import('./commands/compare.js');
         const flags: Parameters<typeof compareCommand>[2] = { common: a.common, json: a.json, quiet: a.quiet };
@@ -122,29 +254,30 @@ export function buildCli(argv: string[], io: Io, setCode: (code: number) => void
       },
     )
     .command(
-      'schema',
-      'print the JSON Schema of sweep files',
-      (c) => c,
+      COMMANDS[6][0],
+      describe('schema'),
+      (c) => track(c),
       async () => {
         const { schemaCommand } = await import('./commands/info.js');
         setCode(schemaCommand(io));
       },
     )
     .command(
-      'objectives',
-      'list the builtin objectives with their formulas and minima',
-      (c) => c,
+      COMMANDS[7][0],
+      describe('objectives'),
+      (c) => track(c.option('json', JSON_FLAG)),
       async (a) => {
         const { objectivesCommand } = await import('./commands/info.js');
         setCode(objectivesCommand(io, a.json));
       },
     )
-    .demandCommand(1, 'give a command: run, plan, validate, render, schema, objectives (see --help)')
-    .recommendCommands()
+    .demandCommand(1, commandList())
     .exitProcess(false)
     .fail((msg, err) => {
       if (err) throw err;
-      throw new UserError(`${msg}\nsee gdsweep --help`);
+      if (msg === commandList()) throw new UsageError(msg);
+      const command = COMMANDS.map((c) => c[0].split(' ')[0]).find((name) => argv.includes(name as string));
+      throw new UserError(`${unknownFlagMessage(msg, known, argv)}\nsee gdsweep ${command ? `${command} ` : ''}--help`);
     });
   return y;
 }
@@ -159,7 +292,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return code;
   } catch (err) {
     if (isUserFacing(err)) {
-      io.err(`gdsweep: ${err.message}\n`);
+      io.err(err instanceof UsageError ? `${err.message}\n` : `gdsweep: ${err.message}\n`);
       return err.exitCode;
     }
     io.err(`gdsweep: internal error (please report it):\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -12,6 +12,14 @@ export class UserError extends Error {
   }
 }
 
+/** A usage text printed as it is (bare `gdsweep`): no `gdsweep:` prefix, exit 2. */
+export class UsageError extends UserError {
+  constructor(message: string) {
+    super(message, 2);
+    this.name = 'UsageError';
+  }
+}
+
 /** A sweep file that cannot be used, located at file:line:col. */
 export class SweepConfigError extends UserError {
   readonly file: string;
@@ -58,4 +66,24 @@ export class OutputError extends Error {
 
 export function isUserFacing(err: unknown): err is UserError | ExecutionError | InterruptedError | OutputError {
   return err instanceof UserError || err instanceof ExecutionError || err instanceof InterruptedError || err instanceof OutputError;
+}
+
+/** A file-system failure in a person's words: "no such file", not "ENOENT". */
+export function fsProblem(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EISDIR':
+      return 'is a folder, not a file';
+    case 'ENOTDIR':
+      return 'a part of the path is not a folder';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ELOOP':
+      return 'too many symbolic links';
+    default:
+      return `cannot read (${code ?? (err instanceof Error ? err.message : String(err))})`;
+  }
 }

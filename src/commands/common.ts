@@ -39,7 +39,3 @@ export function loadAndPlan(files: string[], flags: Partial<LimitFlags>): { conf
   }
   return out;
 }
-
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
-}

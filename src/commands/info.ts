@@ -2,6 +2,8 @@ import { sweepJsonSchema } from '../config/schema.js';
 import { BUILTINS } from '../objective/builtins.js';
 import { deriveExpression } from '../objective/objective.js';
 import { parseExpression } from '../objective/grammar.js';
+import { prettyExpression } from '../objective/pretty.js';
+import { sig6 } from '../format/numbers.js';
 import type { Io } from './common.js';
 
 export function schemaCommand(io: Io): number {
@@ -23,7 +25,7 @@ export function objectivesCommand(io: Io, json: boolean): number {
     return 0;
   }
   for (const r of rows) {
-    io.out(`${r.name}\n  f(x)  = ${r.expr}\n  f'(x) = ${r.derivative}\n  domain [${r.domain.join(', ')}], local minima at ${r.minima.join(', ')}\n  ${r.description}\n\n`);
+    io.out(`${r.name}\n  f(x)  = ${prettyExpression(r.expr)}\n  f'(x) = ${prettyExpression(r.derivative)}\n  domain [${r.domain.map(sig6).join(', ')}], local minima at ${r.minima.map(sig6).join(', ')}\n  ${r.description}\n\n`);
   }
   return 0;
 }

@@ -1,5 +1,7 @@
 import { optimizerLabel } from '../config/types.js';
-import { formatCount, loadAndPlan, type Io, type LimitFlags } from './common.js';
+import { count } from '../format/numbers.js';
+import { prettyExpression } from '../objective/pretty.js';
+import { loadAndPlan, type Io, type LimitFlags } from './common.js';
 
 /** Dry run: what would be executed, nothing executed. */
 export function planCommand(file: string, flags: Partial<LimitFlags> & { json?: boolean }, io: Io): number {
@@ -34,12 +36,12 @@ export function planCommand(file: string, flags: Partial<LimitFlags> & { json?: 
   io.out(
     [
       `sweep     ${config.name} (${config.title})`,
-      `objective f(x) = ${config.objective.expr}`,
-      `          f'(x) = ${config.objective.derivative}`,
+      `objective f(x) = ${prettyExpression(config.objective.expr)}`,
+      `          f'(x) = ${prettyExpression(config.objective.derivative)}`,
       `axes      start ${config.starts.length} x schedule ${config.schedules.length} x optimizer ${config.optimizers.length} x learning_rate ${config.learningRates.length} x epochs ${config.epochs.length}`,
-      `runs      ${formatCount(plan.runCount)}`,
-      `tracks    ${formatCount(plan.tracks.length)} (${formatCount(shared)} shared across epoch values)`,
-      `steps     ${formatCount(plan.totalSteps)} (one trajectory per run would take ${formatCount(naive)})`,
+      `runs      ${count(plan.runCount)}`,
+      `tracks    ${count(plan.tracks.length)} (${count(shared)} shared across epoch values)`,
+      `steps     ${count(plan.totalSteps)} (one trajectory per run would take ${count(naive)})`,
       `hash      ${plan.hash}`,
       '',
     ].join('\n'),

@@ -11,7 +11,8 @@ import { writeSweepFolder, type ReportWriter } from '../results/output.js';
 import { readResults } from '../results/read.js';
 import { countClasses, reasonName, type RunTable } from '../results/table.js';
 import { VERSION } from '../version.js';
-import { formatCount, loadAndPlan, type Io, type LimitFlags } from './common.js';
+import { count, fmt, plural, sig6 } from '../format/numbers.js';
+import { loadAndPlan, type Io, type LimitFlags } from './common.js';
 
 export interface RunFlags extends Partial<LimitFlags> {
   out: string;
@@ -26,7 +27,8 @@ export interface RunFlags extends Partial<LimitFlags> {
 
 function cellText(table: RunTable, id: number): string {
   const x = table.x[id] as number;
-  const xs = Number.isFinite(x) ? (Math.abs(x) >= 1e5 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(2) : x.toFixed(4)) : String(x);
+  // Four decimals read best beside 0.5; exponents where decimals say nothing.
+  const xs = Number.isFinite(x) && Math.abs(x) < 1e5 && (Math.abs(x) >= 1e-3 || x === 0) ? sig6(Number(x.toFixed(4))) : fmt(x, 3);
   switch (reasonName(table.reason[id] as number)) {
     case 'within-tolerance':
       return `converged @${table.convergedAt[id] as number}`;
@@ -50,7 +52,7 @@ export function textTable(plan: Plan, table: RunTable, maxRuns = 64): string {
   if (S > 1) head.push('start');
   if (K > 1) head.push('schedule');
   if (O > 1) head.push('optimizer');
-  head.push('lr', ...c.epochs.map((e) => `${e} epochs`));
+  head.push('lr', ...c.epochs.map((e) => plural(e, 'epoch')));
   const rows: string[][] = [head];
   for (let s = 0; s < S; s++)
     for (let k = 0; k < K; k++)
@@ -59,10 +61,10 @@ export function textTable(plan: Plan, table: RunTable, maxRuns = 64): string {
           const base = (((s * K + k) * O + o) * L + l) * P;
           const p0 = runParams(plan, base);
           const row: string[] = [];
-          if (S > 1) row.push(String(p0.start));
+          if (S > 1) row.push(sig6(p0.start));
           if (K > 1) row.push(p0.schedule);
           if (O > 1) row.push(p0.optimizer);
-          row.push(String(p0.lr));
+          row.push(sig6(p0.lr));
           for (let p = 0; p < P; p++) row.push(table.done[base + p] ? cellText(table, base + p) : '(other shard)');
           rows.push(row);
         }
@@ -92,9 +94,17 @@ function upToDate(target: string, plan: Plan, shard: Shard | null, wantReport: b
   }
 }
 
-function stepsPerSecond(steps: number, seconds: number): string {
-  const r = steps / Math.max(seconds, 1e-9);
-  return r >= 1e6 ? `${(r / 1e6).toFixed(1)} M steps/s` : `${Math.round(r)} steps/s`;
+/**
+ * The timing line. A rate is only shown where the computing took long enough
+ * to mean something: over a tiny sweep it would divide a few thousand steps by
+ * the pool's start-up and read like a performance bug.
+ */
+export function timingLine(name: string, t: { steps: number; computeSeconds: number; totalSeconds: number; workers: number }): string {
+  const rate = t.computeSeconds >= 1 ? `, ${sig6(Number((t.steps / t.computeSeconds / 1e6).toPrecision(3)))} M steps/s` : '';
+  return (
+    `${name}: ${plural(t.steps, 'step')} in ${t.computeSeconds.toFixed(2)} s on ${plural(t.workers, 'worker')}${rate}; ` +
+    `${t.totalSeconds.toFixed(2)} s in all with the output\n`
+  );
 }
 
 export async function runCommand(files: string[], flags: RunFlags, io: Io, report: ReportWriter | null): Promise<number> {
@@ -149,24 +159,26 @@ export async function runCommand(files: string[], flags: RunFlags, io: Io, repor
       const opts: ExecutePlanOptions = { pool, quiet: flags.quiet || flags.json, signal: abort.signal, journal };
       if (shard) opts.tracks = shardTracks(plan.tracks, shard);
       const { table, objective, resumedTracks } = await executePlan(plan, opts);
+      const computed = process.hrtime.bigint();
       if (resumedTracks > 0) say(`${config.name}: resumed: ${resumedTracks} of ${(opts.tracks ?? plan.tracks).length} tracks were already done\n`);
       const write: Parameters<typeof writeSweepFolder>[3] = { curvature: objective.curvature, report: wantReport ? report : null };
       if (shard) write.shard = shard;
       await writeSweepFolder(target, plan, table, write);
       journal.remove();
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const computeSeconds = Number(computed - started) / 1e9;
       const counts = countClasses(table);
       if (flags['fail-on'] === 'divergent' && counts.divergent > 0) failed = true;
       if (flags['fail-on'] === 'slow' && counts.divergent + counts.slow > 0) failed = true;
       const runs = counts.converged + counts.slow + counts.divergent;
       summaries.push({ name: config.name, out: target, runs, tracks: plan.tracks.length, steps: plan.totalSteps, counts, ...(shard ? { shard: shardLabel(shard) } : {}) });
       say(
-        `${config.name}: ${formatCount(runs)} runs${shard ? ` (shard ${shardLabel(shard)} of ${formatCount(plan.runCount)})` : ''} ` +
-          `(${counts.converged} converged, ${counts.slow} slow, ${counts.divergent} divergent) -> ${target}\n`,
+        `${config.name}: ${plural(runs, 'run')}${shard ? ` (shard ${shardLabel(shard)} of ${count(plan.runCount)})` : ''} ` +
+          `(${count(counts.converged)} converged, ${count(counts.slow)} slow, ${count(counts.divergent)} divergent) -> ${target}\n`,
       );
       say(textTable(plan, table));
       const steps = (opts.tracks ?? plan.tracks).reduce((a, t) => a + t.cost, 0);
-      if (!flags.quiet && !flags.json) io.err(`${config.name}: ${seconds.toFixed(2)} s, ${stepsPerSecond(steps, seconds)} (${pool.workers} workers)\n`);
+      if (!flags.quiet && !flags.json) io.err(timingLine(config.name, { steps, computeSeconds, totalSeconds: seconds, workers: pool.workers }));
     }
   } finally {
     process.off('SIGINT', onInt);

@@ -2,6 +2,7 @@ import { loadSweep } from '../config/load.js';
 import { buildPlan } from '../plan/plan.js';
 import { loadLimits, planLimits, type Io, type LimitFlags } from './common.js';
 import { SweepConfigError, UserError } from '../errors.js';
+import { plural } from '../format/numbers.js';
 
 /** Check every file; report each bad one; exit 2 if any is bad. */
 export function validateCommand(files: string[], flags: Partial<LimitFlags> & { quiet?: boolean }, io: Io): number {
@@ -10,7 +11,7 @@ export function validateCommand(files: string[], flags: Partial<LimitFlags> & { 
     try {
       const config = loadSweep(file, loadLimits(flags));
       const plan = buildPlan(config, planLimits(flags));
-      if (!flags.quiet) io.out(`${file}: ok (${plan.runCount} runs, ${plan.tracks.length} tracks, ${plan.totalSteps} steps)\n`);
+      if (!flags.quiet) io.out(`${file}: ok (${plural(plan.runCount, 'run')}, ${plural(plan.tracks.length, 'track')}, ${plural(plan.totalSteps, 'step')})\n`);
     } catch (err) {
       if (err instanceof SweepConfigError || err instanceof UserError) {
         io.err(`${err.message}\n`);

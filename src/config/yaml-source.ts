@@ -7,7 +7,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { Composer, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, visit, YAMLParseError, type CST, type Document, type Node, type Scalar, type YAMLError } from 'yaml';
-import { SweepConfigError } from '../errors.js';
+import { fsProblem, SweepConfigError, UserError } from '../errors.js';
 
 export interface ReadLimits {
   maxFileBytes: number;
@@ -337,11 +337,11 @@ export function readYamlSource(file: string, limits: ReadLimits = DEFAULT_READ_L
   let size: number;
   try {
     const st = statSync(file);
-    if (!st.isFile()) throw new SweepConfigError(file, 1, 1, 'not a regular file');
+    if (!st.isFile()) throw new UserError(`${file}: ${st.isDirectory() ? 'is a folder, not a sweep file' : 'not a regular file'}`);
     size = st.size;
   } catch (err) {
-    if (err instanceof SweepConfigError) throw err;
-    throw new SweepConfigError(file, 1, 1, `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    if (err instanceof UserError) throw err;
+    throw new UserError(`${file}: ${fsProblem(err)}`);
   }
   if (size > limits.maxFileBytes) {
     throw new SweepConfigError(file, 1, 1, `file is ${size} bytes, more than the limit of ${limits.maxFileBytes} (raise it with --max-file-size)`);
@@ -350,7 +350,7 @@ export function readYamlSource(file: string, limits: ReadLimits = DEFAULT_READ_L
   try {
     bytes = readFileSync(file);
   } catch (err) {
-    throw new SweepConfigError(file, 1, 1, `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UserError(`${file}: ${fsProblem(err)}`);
   }
   // A file that grew since stat (or one that stat cannot size, as in /proc).
   if (bytes.length > limits.maxFileBytes) {

@@ -3,6 +3,8 @@
  * elsewhere (CI logs), nothing when quiet. Runs that finish within a second
  * print nothing: a progress line for an instant job is noise.
  */
+import { plural } from '../format/numbers.js';
+
 export interface Progress {
   advance(steps: number): void;
   done(): void;
@@ -39,7 +41,7 @@ export function createProgress(totalSteps: number, label: string, mode: 'auto' |
         const decile = Math.floor((Math.min(1, done / totalSteps) * 100) / 10);
         if (decile > lastDecile && decile < 10) {
           lastDecile = decile;
-          stream.write(`${label}: ${decile * 10}% of ${totalSteps.toLocaleString('en-US')} steps\n`);
+          stream.write(`${label}: ${decile * 10}% of ${plural(totalSteps, 'step')}\n`);
           shown = true;
         }
       }

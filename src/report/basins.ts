@@ -20,7 +20,7 @@
 import type { RunClass } from '../engine/classify.js';
 import type { ResultsDocument, RunRecord } from '../results/format.js';
 import { panelColumns, valueText } from './grid.js';
-import { count, exact, fmt, maxOf } from './numbers.js';
+import { count, sig6, fmt, maxOf, plural } from '../format/numbers.js';
 import { pointOfRun, xWidth, type StationaryKind, type StationaryModel } from './stationary.js';
 
 /** Lines (and panels) per chart: more combinations than this cannot be followed. */
@@ -110,11 +110,11 @@ type Dim = 'lr' | 'epochs' | 'schedule' | 'optimizer';
 const DIM_NAMES: Record<Dim, string> = { lr: 'learning rate', epochs: 'epochs', schedule: 'schedule', optimizer: 'optimizer' };
 
 function dimValue(r: RunRecord, d: Dim): string {
-  return d === 'lr' ? exact(r.lr) : d === 'epochs' ? String(r.epochs) : d === 'schedule' ? r.schedule : r.optimizer;
+  return d === 'lr' ? String(r.lr) : d === 'epochs' ? String(r.epochs) : d === 'schedule' ? r.schedule : r.optimizer;
 }
 
 function dimLabel(r: RunRecord, d: Dim): string {
-  return d === 'lr' ? `lr ${fmt(r.lr, 6)}` : d === 'epochs' ? `${r.epochs} epochs` : d === 'schedule' ? r.schedule : r.optimizer;
+  return d === 'lr' ? `lr ${sig6(r.lr)}` : d === 'epochs' ? plural(r.epochs, 'epoch') : d === 'schedule' ? r.schedule : r.optimizer;
 }
 
 /** Distinct keys in order of first appearance (the planner's axis order). */
@@ -158,7 +158,7 @@ function chooseScope(doc: ResultsDocument): Scope & { combinations: number } {
 
 function runOf(r: RunRecord, doc: ResultsDocument): string {
   const ax = doc.sweep.axes;
-  const parts = [`lr ${fmt(r.lr, 6)}`, `${r.epochs} epochs`];
+  const parts = [`lr ${sig6(r.lr)}`, plural(r.epochs, 'epoch')];
   if (ax.schedule.length > 1 || r.schedule !== 'constant') parts.push(r.schedule);
   if (ax.optimizer.length > 1 || r.optimizer !== 'gd') parts.push(r.optimizer);
   return parts.join(' · ');
@@ -273,7 +273,7 @@ export function buildBasins(doc: ResultsDocument, stationary: StationaryModel): 
         class: r.class,
         shape: off ? (x < reach[0] ? 'triangle-down' : 'triangle-up') : 'circle',
         tRun: String(r.id),
-        tStart: exact(r.start),
+        tStart: sig6(r.start),
         tRunOf: runOf(r, doc),
         tX: valueText(r.x, r),
         tClass: `${r.class} (${r.reason})`,
@@ -336,7 +336,7 @@ export function basinsCaption(b: BasinsModel): string[] {
       `The sweep has ${count(b.combinations)} combinations of learning rate, epochs, schedule and optimizer, too many to follow as lines: points only${b.panelBy.length ? `, one panel per ${b.panelBy.join(' and ')}` : ''}. Runs with other settings that end at the same x overlap (the tooltip names each run).`,
     );
   }
-  if (b.budget !== null) out.push(`Only the largest epoch budget (${b.budget} epochs) is drawn: where the runs end after the most training.`);
+  if (b.budget !== null) out.push(`Only the largest epoch budget (${plural(b.budget, 'epoch')}) is drawn: where the runs end after the most training.`);
   if (b.rules.length) {
     const maxima = b.rules.some((r) => r.kind !== 'minimum');
     out.push(
@@ -347,6 +347,6 @@ export function basinsCaption(b: BasinsModel): string[] {
   if (b.rulesLeftOut) out.push(`${b.rulesLeftOut} more point(s) reached have no line, to keep the chart readable; the table below lists every point.`);
   if (b.offRange) out.push(`${count(b.offRange)} run(s) ended more than ${BASIN_REACH} domain widths outside the domain and are drawn as triangles at the edge of the plot.`);
   if (b.nonFinite) out.push(`${count(b.nonFinite)} run(s) ended at a non-finite x (overflow) and are not drawn.`);
-  if (b.thinned) out.push(`${count(b.thinned)} points were thinned out to keep the page small; results.csv has every run.`);
+  if (b.thinned) out.push(`${plural(b.thinned, 'point was', 'points were')} thinned out to keep the page small; results.csv has every run.`);
   return out;
 }

@@ -14,7 +14,7 @@
  * converged runs (same tie rules), so the summary still says what came near.
  */
 import type { ResultsDocument, RunRecord } from '../results/format.js';
-import { maxOf } from './numbers.js';
+import { maxOf } from '../format/numbers.js';
 
 /** The rule above in one sentence, for the page and summary.md. */
 export const BEST_RULE =

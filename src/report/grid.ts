@@ -11,7 +11,7 @@
 import { scheme } from 'vega';
 import type { RunClass } from '../engine/classify.js';
 import type { ResultsDocument, RunRecord } from '../results/format.js';
-import { exact, fmt, maxOf, minOf } from './numbers.js';
+import { sig6, fmt, maxOf, minOf, plural } from '../format/numbers.js';
 
 /** Upper bound on cells per map: a few MB of SVG and JSON at most, renders in seconds. */
 export const MAX_MAP_CELLS = 3000;
@@ -223,7 +223,7 @@ interface PanelPlan {
 export function planPanels(doc: ResultsDocument, maxPanels = MAX_PANELS): PanelPlan {
   const ax = doc.sweep.axes;
   const dims = [
-    { key: 'start' as const, name: 'start', values: ax.start.map(exact), label: (v: string) => `start ${fmt(Number(v))}` },
+    { key: 'start' as const, name: 'start', values: ax.start.map(String), label: (v: string) => `start ${sig6(Number(v))}` },
     { key: 'schedule' as const, name: 'schedule', values: ax.schedule.map(String), label: (v: string) => v },
     { key: 'optimizer' as const, name: 'optimizer', values: ax.optimizer, label: (v: string) => v },
   ];
@@ -232,7 +232,7 @@ export function planPanels(doc: ResultsDocument, maxPanels = MAX_PANELS): PanelP
   const product = (ds: typeof varying) => ds.reduce((p, d) => p * d.values.length, 1);
   while (kept.length && product(kept) > maxPanels) kept = kept.slice(1);
   const folded = varying.filter((d) => !kept.includes(d)).map((d) => d.name);
-  const value = (r: RunRecord, key: 'start' | 'schedule' | 'optimizer') => (key === 'start' ? exact(r.start) : String(r[key]));
+  const value = (r: RunRecord, key: 'start' | 'schedule' | 'optimizer') => (key === 'start' ? String(r.start) : String(r[key]));
   // Panel order follows axis order, so the page reads like the sweep file.
   const combos: string[][] = kept.reduce<string[][]>((acc, d) => acc.flatMap((c) => d.values.map((v) => [...c, v])), [[]]);
   const foldNote = folded.length ? `all ${folded.map((f) => (f === 'start' ? 'starts' : `${f}s`)).join(', ')}` : '';
@@ -293,7 +293,7 @@ export function atText(r: RunRecord): string {
 }
 
 function rangeText(b: AxisBin): string {
-  return b.first === b.last ? exact(b.first) : `${fmt(b.first)} to ${fmt(b.last)} (${b.values} values)`;
+  return b.first === b.last ? sig6(b.first) : `${fmt(b.first)} to ${fmt(b.last)} (${plural(b.values, 'value')})`;
 }
 
 function outcomeLabel(r: RunRecord): string[] {
@@ -438,10 +438,10 @@ export function buildMap(
       slow: a.counts.slow,
       divergent: a.counts.divergent,
       logGrad,
-      tLr: single ? exact(r.lr) : rangeText(lb),
+      tLr: single ? sig6(r.lr) : rangeText(lb),
       tEpochs: single ? String(r.epochs) : rangeText(eb),
       tRun: single ? String(r.id) : '',
-      tStart: single ? exact(r.start) : '',
+      tStart: single ? sig6(r.start) : '',
       tX: single ? valueText(r.x, r) : '',
       tGrad: gradText,
       tLoss: single ? valueText(r.loss, r) : '',
@@ -465,7 +465,7 @@ export function buildMap(
     if (describe) {
       c.tDesc =
         c.runs === 1
-          ? `run ${c.tRun}: learning rate ${c.tLr}, ${c.tEpochs} epochs, start ${c.tStart}: ${c.tClass}, f'(x) ${c.tGrad}`
+          ? `run ${c.tRun}: learning rate ${c.tLr}, ${c.tEpochs} epoch${c.tEpochs === '1' ? '' : 's'}, start ${c.tStart}: ${c.tClass}, f'(x) ${c.tGrad}`
           : `learning rate ${c.tLr}, epochs ${c.tEpochs}: ${c.tRuns}`;
     }
     // White text where it contrasts more than dark text with the cell's colour.

@@ -12,7 +12,7 @@ import type { PageAssets } from './assets.js';
 import { BEST_RULE } from './best.js';
 import { jsonForScript, scriptForInline } from './escape.js';
 import type { ReportModel } from './model.js';
-import { count, exact, fmt, percent } from './numbers.js';
+import { count, sig6, fmt, percent, plural } from '../format/numbers.js';
 import { PNG_SCALE, type RenderedChart } from './render-charts.js';
 import { CLASS_COLORS, CLASS_INK, type Json } from './specs.js';
 import { startsText } from './stationary.js';
@@ -71,7 +71,7 @@ function basinsSection(model: ReportModel, hasChart: boolean): { title: string; 
       "Each converged run stops where |f'(x)| is within the tolerance, a little way (about tolerance / |f''|) from a stationary point. Its final x is refined to that point (Newton's method on f'), runs at the same point are counted together, and the sign of f'' there (by central differences of f') tells a minimum from a maximum.",
     note:
       st.points.length > shown.length
-        ? `Showing ${shown.length} of ${count(st.points.length)} points, by x.`
+        ? `Showing ${shown.length} of ${plural(st.points.length, 'point')}, by x.`
         : st.note,
   };
 }
@@ -82,7 +82,7 @@ function bestRows(model: ReportModel): { rows: unknown[]; withAxes: boolean; rul
     const c = b.best ?? b.closest;
     return {
       epochs: String(b.epochs),
-      lr: b.best ? exact(b.best.lr) : c ? `none (closest: ${exact(c.lr)})` : 'none converged',
+      lr: b.best ? sig6(b.best.lr) : c ? `none (closest: ${sig6(c.lr)})` : 'none converged',
       schedule: c ? c.schedule : '',
       optimizer: c ? c.optimizer : '',
       convergedAt: c ? String(c.convergedAt) : '-',
@@ -168,7 +168,7 @@ export function renderHtml(model: ReportModel, charts: readonly RenderedChart[],
     best: bestRows(model),
     table: {
       ...model.table,
-      lead: `${count(model.table.total)} runs, divergent ones included.`,
+      lead: `${plural(model.table.total, 'run')}, divergent ones included.`,
     },
     pngs: charts.map((c) => c.spec.png),
     css: assets.css,

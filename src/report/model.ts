@@ -17,7 +17,8 @@ import { VERSION } from '../version.js';
 import { buildBasins, type BasinsModel } from './basins.js';
 import { bestPerBudget, type BestForBudget } from './best.js';
 import { buildMap, valueText, type MapModel } from './grid.js';
-import { count, exact, fmt, maxOf, minOf } from './numbers.js';
+import { prettyExpression } from '../objective/pretty.js';
+import { count, sig6, fmt, maxOf, minOf, plural } from '../format/numbers.js';
 import { buildStationary, pointOfRun, type StationaryModel } from './stationary.js';
 import { buildTradeoff, type TradeoffModel } from './tradeoff.js';
 import { buildTrajectories, type TrajectoriesModel } from './trajectories.js';
@@ -116,12 +117,12 @@ export function countRuns(runs: readonly RunRecord[]): Record<RunClass, number> 
 }
 
 function axisText(values: readonly (number | string)[]): string {
-  if (values.length <= LIST_AXIS_VALUES) return values.map((v) => (typeof v === 'number' ? exact(v) : v)).join(', ');
+  if (values.length <= LIST_AXIS_VALUES) return values.map((v) => (typeof v === 'number' ? sig6(v) : v)).join(', ');
   if (typeof values[0] === 'number') {
     const nums = values as readonly number[];
-    return `${count(values.length)} values from ${fmt(minOf(nums))} to ${fmt(maxOf(nums))}`;
+    return `${plural(values.length, 'value')} from ${fmt(minOf(nums))} to ${fmt(maxOf(nums))}`;
   }
-  return `${count(values.length)} values: ${values.slice(0, LIST_AXIS_VALUES).join(', ')}, ...`;
+  return `${plural(values.length, 'value')}: ${values.slice(0, LIST_AXIS_VALUES).join(', ')}, ...`;
 }
 
 function notMinimumText(st: StationaryModel, r: RunRecord): string | null {
@@ -133,7 +134,7 @@ function reachedText(st: StationaryModel): string | null {
   if (st.points.length === 0) return null;
   const byRuns = [...st.points].sort((a, b) => b.runs - a.runs || a.x - b.x);
   const shown = new Set(byRuns.slice(0, LIST_POINTS));
-  const parts = st.points.filter((p) => shown.has(p)).map((p) => `${p.label}: ${count(p.runs)} run${p.runs === 1 ? '' : 's'}${p.kind === 'minimum' ? '' : ', not a minimum'}`);
+  const parts = st.points.filter((p) => shown.has(p)).map((p) => `${p.label}: ${plural(p.runs, 'run')}${p.kind === 'minimum' ? '' : ', not a minimum'}`);
   const more = st.points.length - shown.size;
   return `${parts.join(' · ')}${more ? ` · and ${count(more)} more` : ''}`;
 }
@@ -152,15 +153,15 @@ function buildHeader(doc: ResultsDocument, curvature: string | null, st: Station
     title: s.title || s.name,
     name: s.name,
     file: s.file,
-    expr: s.objective.expr,
-    derivative: s.objective.derivative,
+    expr: prettyExpression(s.objective.expr),
+    derivative: prettyExpression(s.objective.derivative),
     builtin: s.objective.builtin,
-    domain: s.objective.domain ? `[${exact(s.objective.domain[0])}, ${exact(s.objective.domain[1])}]` : null,
+    domain: s.objective.domain ? `[${sig6(s.objective.domain[0])}, ${sig6(s.objective.domain[1])}]` : null,
     curvature,
     reached: reachedText(st),
     axes,
-    tolerance: exact(s.classify.tolerance),
-    bound: exact(s.classify.bound),
+    tolerance: sig6(s.classify.tolerance),
+    bound: sig6(s.classify.bound),
     hash: doc.plan.hash.slice(0, 8),
     version: doc.tool.version,
     reportVersion: doc.tool.version === VERSION ? null : VERSION,
@@ -225,7 +226,7 @@ function buildTable(doc: ResultsDocument): TableModel {
       }
     }
     chosen = picked.sort((a, b) => a.id - b.id);
-    note = `Showing ${count(chosen.length)} of ${count(doc.runs.length)} runs: divergent runs first, then slow, then converged. Every run is in results.csv and results.json.`;
+    note = `Showing ${count(chosen.length)} of ${plural(doc.runs.length, 'run')}: divergent runs first, then slow, then converged. Every run is in results.csv and results.json.`;
   }
   const classOrder: Record<RunClass, number> = { converged: 0, slow: 1, divergent: 2 };
   const kOrder = new Map(ax.schedule.map((s, i) => [String(s), i]));

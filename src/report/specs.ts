@@ -11,7 +11,7 @@ import type { RunClass } from '../engine/classify.js';
 import { BASIN_SIZE, basinsCaption, type BasinsModel } from './basins.js';
 import { ARIA_CELL_LIMIT, GRAD_SCHEME, LABEL_INK, type MapModel } from './grid.js';
 import type { ReportModel } from './model.js';
-import { count, fmt } from './numbers.js';
+import { count, fmt, plural } from '../format/numbers.js';
 import type { TradeoffModel } from './tradeoff.js';
 import { MARK_FONT, PANEL, type TrajectoryModel } from './trajectories.js';
 
@@ -204,7 +204,7 @@ function gridChart(map: MapModel, color: JsonObject, label: { field: string; dar
 }
 
 function mapSubtitle(model: ReportModel, map: MapModel): string[] {
-  const lines: string[] = [`sweep ${model.header.name} · tolerance |f'| <= ${model.header.tolerance} · ${count(model.total)} runs`];
+  const lines: string[] = [`sweep ${model.header.name} · tolerance |f'| <= ${model.header.tolerance} · ${plural(model.total, 'run')}`];
   if (map.mode === 'aggregate') {
     const how: string[] = [];
     if (map.lr.binned || map.epochs.binned) how.push('neighbouring axis values binned');
@@ -420,7 +420,7 @@ export function tradeoffSpec(model: ReportModel, t: TradeoffModel): ChartSpec {
     t.budgets.length ? 'Dotted lines are the epoch budgets of the sweep: a run whose point would sit above its budget ends slow.' : '',
     t.stability ? 'The fastest rate is lr = 1/c (one step to the minimum of a quadratic); past lr = 2/c (shaded) every step overshoots by more than it corrects, and runs diverge.' : '',
     t.atStart ? `${t.atStart} run(s) converged at epoch 0 (the start was already within tolerance) and are not drawn on the log axis.` : '',
-    t.thinned ? `${t.thinned} points were thinned out to keep the page small.` : '',
+    t.thinned ? `${plural(t.thinned, 'point was', 'points were')} thinned out to keep the page small.` : '',
     t.points.length === 0 ? 'No run converged, so there are no points.' : '',
   ].filter(Boolean);
   return {
@@ -734,11 +734,11 @@ export function basinsSpec(model: ReportModel, b: BasinsModel): ChartSpec {
     ? { concat: panels, columns: b.columns, spacing: 20, resolve: { scale: { color: 'shared', shape: 'shared' }, legend: { color: 'shared' } } }
     : (panels[0] as JsonObject);
   const scope = [
-    b.budget !== null ? `largest epoch budget (${b.budget} epochs)` : '',
+    b.budget !== null ? `largest epoch budget (${plural(b.budget, 'epoch')})` : '',
     b.mode === 'points' ? 'points only' : '',
     b.panels.length === 1 && (b.panels[0]?.label ?? '') !== '' ? (b.panels[0]?.label ?? '') : '',
   ].filter(Boolean);
-  const subtitle = [`sweep ${model.header.name} · ${count(b.drawn)} runs${scope.length ? ` · ${scope.join(' · ')}` : ''}`];
+  const subtitle = [`sweep ${model.header.name} · ${plural(b.drawn, 'run')}${scope.length ? ` · ${scope.join(' · ')}` : ''}`];
   return {
     id: 'basins',
     caption: [...basinsCaption(b), ...(sides.some((x) => x === null) ? ['Labels that would overlap are left out; the table below lists every point.'] : [])],

@@ -16,7 +16,7 @@
  */
 import type { CompiledObjective } from '../objective/objective.js';
 import type { ResultsDocument, RunRecord } from '../results/format.js';
-import { count, fmt, maxOf, minOf } from './numbers.js';
+import { count, fmt, maxOf, minOf, plural } from '../format/numbers.js';
 import { secondDerivative } from './tradeoff.js';
 
 /** Refined points closer than this (relative to the domain width) are one point. */
@@ -139,7 +139,7 @@ function kindText(kind: StationaryKind, c: number): string {
 export function startsText(starts: readonly number[]): string {
   if (starts.length === 1) return `start ${fmt(starts[0] as number, 6)}`;
   if (starts.length <= 4) return `starts ${starts.map((s) => fmt(s, 6)).join(', ')}`;
-  return `${count(starts.length)} starts from ${fmt(minOf(starts))} to ${fmt(maxOf(starts))}`;
+  return `${plural(starts.length, 'start')} from ${fmt(minOf(starts))} to ${fmt(maxOf(starts))}`;
 }
 
 interface Located {

@@ -7,7 +7,7 @@
 import { BEST_RULE, type BestChoice } from './best.js';
 import { escapeMarkdown as md, markdownCode as code } from './escape.js';
 import type { ReportModel } from './model.js';
-import { count, exact, fmt, percent } from './numbers.js';
+import { count, sig6, fmt, percent, plural } from '../format/numbers.js';
 import { atText, valueText } from './grid.js';
 
 /** Divergent runs listed one per row up to this many; the rest are counted. */
@@ -16,7 +16,7 @@ export const SUMMARY_DIVERGENT_ROWS = 20;
 export const SUMMARY_POINT_ROWS = 12;
 
 function choiceCols(c: BestChoice, withAxes: boolean): string[] {
-  return [`**${exact(c.lr)}**`, ...(withAxes ? [md(c.schedule), md(c.optimizer)] : [])];
+  return [`**${sig6(c.lr)}**`, ...(withAxes ? [md(c.schedule), md(c.optimizer)] : [])];
 }
 
 export function renderSummary(model: ReportModel): string {
@@ -24,7 +24,7 @@ export function renderSummary(model: ReportModel): string {
   const L: string[] = [];
   L.push(`## gdsweep: ${md(h.title)}`, '');
   L.push(
-    `Sweep ${code(h.name)} · ${count(model.total)} runs · f(x) = ${code(h.expr)} · tolerance |f'| <= ${h.tolerance} · sweep ${code(h.hash)} · gdsweep ${md(h.version)}`,
+    `Sweep ${code(h.name)} · ${plural(model.total, 'run')} · f(x) = ${code(h.expr)} · tolerance |f'| <= ${h.tolerance} · sweep ${code(h.hash)} · gdsweep ${md(h.version)}`,
     '',
   );
   if (h.shard) L.push(`> ${md(h.shard)}`, '');
@@ -44,7 +44,7 @@ export function renderSummary(model: ReportModel): string {
         L.push(`| ${b.epochs} | ${choiceCols(b.best, withAxes).join(' | ')} | ${b.best.convergedAt} | ${b.best.converged}/${b.best.runs} converged |`);
       } else if (b.closest) {
         L.push(
-          `| ${b.epochs} | none: closest ${exact(b.closest.lr)} |${withAxes ? ` ${md(b.closest.schedule)} | ${md(b.closest.optimizer)} |` : ''} ${b.closest.convergedAt} | ${b.closest.converged}/${b.closest.runs} converged |`,
+          `| ${b.epochs} | none: closest ${sig6(b.closest.lr)} |${withAxes ? ` ${md(b.closest.schedule)} | ${md(b.closest.optimizer)} |` : ''} ${b.closest.convergedAt} | ${b.closest.converged}/${b.closest.runs} converged |`,
         );
       } else {
         L.push(`| ${b.epochs} | none converged |${withAxes ? ' | |' : ''} | |`);
@@ -71,7 +71,7 @@ export function renderSummary(model: ReportModel): string {
     L.push('| run | lr | epochs | start | reason | x at the end |', '|--:|--:|--:|--:|:--|--:|');
     for (const r of div.slice(0, SUMMARY_DIVERGENT_ROWS)) {
       const why = r.reason === 'blew-up' ? atText(r) : 'loss ended above its start';
-      L.push(`| ${r.id} | ${exact(r.lr)} | ${r.epochs} | ${exact(r.start)} | ${why} | ${r.x === null ? valueText(null, r) : fmt(r.x)} |`);
+      L.push(`| ${r.id} | ${sig6(r.lr)} | ${r.epochs} | ${sig6(r.start)} | ${why} | ${r.x === null ? valueText(null, r) : fmt(r.x)} |`);
     }
     if (div.length > SUMMARY_DIVERGENT_ROWS) L.push('', `... and ${count(div.length - SUMMARY_DIVERGENT_ROWS)} more in results.csv.`);
     L.push('');

@@ -12,7 +12,7 @@
  */
 import type { CompiledObjective } from '../objective/objective.js';
 import type { ResultsDocument, RunRecord } from '../results/format.js';
-import { fmt, maxOf, minOf } from './numbers.js';
+import { fmt, maxOf, minOf, plural } from '../format/numbers.js';
 
 /** More series than this cannot be told apart by colour; starts are folded first. */
 export const MAX_SERIES = 8;
@@ -224,7 +224,7 @@ export function buildTradeoff(doc: ResultsDocument, objective: CompiledObjective
     theory,
     theorySeries,
     stability: stabilityLr === null ? null : { lr: stabilityLr, label: `stability limit lr = 2/c = ${fmt(stabilityLr, 3)}` },
-    budgets: epochsAxis.length <= MAX_BUDGET_RULES ? epochsAxis.filter((e) => e >= 1).map((e) => ({ epochs: e, label: `${e} epochs` })) : [],
+    budgets: epochsAxis.length <= MAX_BUDGET_RULES ? epochsAxis.filter((e) => e >= 1).map((e) => ({ epochs: e, label: plural(e, 'epoch') })) : [],
     lrDomain,
     epochDomain,
     theoryNote,

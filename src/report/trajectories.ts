@@ -9,7 +9,7 @@ import { parseOptimizerLabel, type TrajectorySelector } from '../config/types.js
 import { traceRun } from '../engine/descend.js';
 import type { CompiledObjective } from '../objective/objective.js';
 import type { ResultsDocument, RunRecord } from '../results/format.js';
-import { fmt, maxOf, minOf } from './numbers.js';
+import { fmt, maxOf, minOf, ordinal, plural, sig6 } from '../format/numbers.js';
 import { pointOfRun, type StationaryKind, type StationaryModel, type StationaryPoint } from './stationary.js';
 
 /** Charts per report: each is three panels with up to TRACE_POINTS points. */
@@ -170,7 +170,7 @@ export function pickTrajectoryRuns(
 
 export function runTitle(r: RunRecord, doc: ResultsDocument): string {
   const ax = doc.sweep.axes;
-  const parts = [`lr ${fmt(r.lr, 6)}`, `${r.epochs} epochs`, `start ${fmt(r.start, 6)}`];
+  const parts = [`lr ${sig6(r.lr)}`, plural(r.epochs, 'epoch'), `start ${sig6(r.start)}`];
   if (ax.schedule.length > 1 || r.schedule !== 'constant') parts.push(r.schedule);
   if (ax.optimizer.length > 1 || r.optimizer !== 'gd') parts.push(r.optimizer);
   return parts.join(' · ');
@@ -306,7 +306,7 @@ function traceOne(doc: ResultsDocument, objective: CompiledObjective, r: RunReco
     points.push({ t: trace.t[i] as number, x, grad: g });
   }
   const every = trace.t.length > 1 ? (trace.t[1] as number) - (trace.t[0] as number) : 1;
-  if (every > 1) notes.push(`every ${every}th epoch drawn (${points.length} points)`);
+  if (every > 1) notes.push(`every ${ordinal(every)} epoch drawn (${plural(points.length, 'point')})`);
 
   const dom = doc.sweep.objective.domain;
   const starts = doc.sweep.axes.start;

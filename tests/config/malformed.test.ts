@@ -90,7 +90,7 @@ describe('the built binary', () => {
     cases.forEach(([file, message], i) => expect(lines[i], file).toBe(message));
     expect(r.stderr).not.toMatch(/^\s+at /m);
     expect(r.stderr).not.toMatch(/internal error/);
-    expect(r.stdout).toBe(`${good}: ok (1 runs, 1 tracks, 10 steps)\n`);
+    expect(r.stdout).toBe(`${good}: ok (1 run, 1 track, 10 steps)\n`);
   });
 
   it('validate of one bad file prints nothing on stdout and exits 2', () => {

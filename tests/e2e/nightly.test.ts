@@ -20,7 +20,7 @@ function gdsweepLines(): string[] {
     .flatMap((j) => j.steps)
     .flatMap((s) => (s.run ?? '').split('\n'))
     .map((l) => l.trim())
-    .filter((l) => l.startsWith('node dist/bin.js'));
+    .filter((l) => l.startsWith('npx gdsweep '));
 }
 
 describe('nightly workflow', () => {
@@ -45,7 +45,7 @@ describe('nightly workflow', () => {
         .replace(/\$SHARDS/g, env.SHARDS)
         .replace(/ > compare\.md \|\| status=\$\?$/, '');
     // A shell would drop the quotes.
-    const args = (l: string) => l.replace(/^node dist\/bin\.js /, '').replace(/"/g, '').split(' ').filter(Boolean);
+    const args = (l: string) => l.replace(/^npx gdsweep /, '').replace(/"/g, '').split(' ').filter(Boolean);
     const [runLine, mergeLine, compareLine] = gdsweepLines() as [string, string, string];
     // Each matrix job on its own machine; download-artifact puts each in shards/shard-i/.
     for (const i of [1, 2, 3]) {

@@ -111,7 +111,7 @@ describe('gdsweep plan / validate / schema', () => {
   it('validate exits 0 on good files', () => {
     const r = gdsweep(['validate', 'sweeps/seed.yaml', 'tests/fixtures/sweeps/small.yaml']);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('sweeps/seed.yaml: ok (8 runs, 4 tracks, 4000 steps)');
+    expect(r.stdout).toContain('sweeps/seed.yaml: ok (8 runs, 4 tracks, 4,000 steps)');
   });
 
   it('schema prints the committed sweeps/sweep.schema.json', () => {
@@ -127,7 +127,7 @@ describe('gdsweep plan / validate / schema', () => {
   it('usage errors exit 2 with one message', () => {
     const r = gdsweep(['frobnicate']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^gdsweep: Unknown argument: frobnicate/);
+    expect(r.stderr).toMatch(/^gdsweep: unknown command 'frobnicate'/);
     expect(gdsweep(['run']).status).toBe(2);
     expect(gdsweep(['run', 'sweeps/seed.yaml', '--workers', '0']).status).toBe(2);
   });

@@ -187,7 +187,7 @@ describe('where each start ends', () => {
     const b = buildReportModel(budgets).basins;
     expect(4 * 3).toBeGreaterThan(MAX_BASIN_LINES);
     expect([b?.mode, b?.budget, b?.panels.length, b?.considered]).toEqual(['lines', 1000, 4, 12]);
-    expect(basinsCaption(b as NonNullable<typeof b>).join(' ')).toMatch(/Only the largest epoch budget \(1000 epochs\) is drawn/);
+    expect(basinsCaption(b as NonNullable<typeof b>).join(' ')).toMatch(/Only the largest epoch budget \(1,000 epochs\) is drawn/);
 
     const lrs = Array.from({ length: 12 }, (_, i) => 0.01 * (i + 1));
     const many = syntheticDoc({ lr: lrs, epochs: [10, 100], starts, schedules: ['constant', 'linear-decay'] }, () => ({ class: 'converged' }));

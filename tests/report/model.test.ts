@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bestPerBudget } from '../../src/report/best.js';
 import { MAX_MAP_CELLS, chooseLog } from '../../src/report/grid.js';
 import { buildReportModel, MAX_TABLE_ROWS } from '../../src/report/model.js';
-import { fmt } from '../../src/report/numbers.js';
+import { fmt } from '../../src/format/numbers.js';
 import { findCurvature, secondDerivative, theoryEpochs } from '../../src/report/tradeoff.js';
 import { compileObjective } from '../../src/objective/objective.js';
 import { seedDoc, syntheticDoc } from './helpers.js';

@@ -298,14 +298,14 @@ describe('big and deep inputs, generated at test time', () => {
   it('--max-file-size 3000000 lets the 2 MB file through', async () => {
     const r = await gdsweepAsync(['validate', genPath('size-2mb.yaml'), '--max-file-size', '3000000']);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe(`${genPath('size-2mb.yaml')}: ok (1 runs, 1 tracks, 10 steps)\n`);
+    expect(r.stdout).toBe(`${genPath('size-2mb.yaml')}: ok (1 run, 1 track, 10 steps)\n`);
     expect(r.status).toBe(0);
   });
 
   it('--max-expr-depth 200 lets the expression nested 100 deep through', async () => {
     const r = await gdsweepAsync(['validate', genPath('expr-nested-100.yaml'), '--max-expr-depth', '200']);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe(`${genPath('expr-nested-100.yaml')}: ok (1 runs, 1 tracks, 10 steps)\n`);
+    expect(r.stdout).toBe(`${genPath('expr-nested-100.yaml')}: ok (1 run, 1 track, 10 steps)\n`);
     expect(r.status).toBe(0);
   });
 
@@ -313,7 +313,7 @@ describe('big and deep inputs, generated at test time', () => {
     const names = ['expr-2003-chars.yaml', 'expr-nested-10000.yaml', 'expr-unary-10000.yaml', 'expr-sin-10000.yaml'];
     const r = await gdsweepAsync(['validate', ...names.map(genPath), '--max-expr-length', '60000']);
     expect(r.status).toBe(2);
-    expect(r.stdout).toBe(`${genPath('expr-2003-chars.yaml')}: ok (1 runs, 1 tracks, 10 steps)\n`);
+    expect(r.stdout).toBe(`${genPath('expr-2003-chars.yaml')}: ok (1 run, 1 track, 10 steps)\n`);
     const depth = 'expression nested deeper than 64 levels (raise it with --max-expr-depth)';
     expect(r.stderr).toBe(
       [
@@ -331,7 +331,7 @@ describe('big and deep inputs, generated at test time', () => {
     expect((expected['steps-2e10.yaml'] as Expectation).stderr).toContain('the plan needs 2.00e10 steps, more than the limit of 1.00e10 (raise it with --max-steps)');
     const r = await gdsweepAsync(['validate', file, '--max-steps', '2e10']);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe(`${file}: ok (10000 runs, 10000 tracks, 20000000000 steps)\n`);
+    expect(r.stdout).toBe(`${file}: ok (10,000 runs, 10,000 tracks, 20,000,000,000 steps)\n`);
     expect(r.status).toBe(0);
   });
 

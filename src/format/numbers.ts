@@ -14,9 +14,30 @@ export function fmt(v: number, digits = 4): string {
   return String(Number(v.toPrecision(digits)));
 }
 
-/** Exact round-trip value, for axis values a user typed (0.001, 1e-7). */
-export function exact(v: number): string {
-  return String(v);
+/**
+ * A value a person reads in a label, table or message: at most 6 significant
+ * digits (0.00204082, not 0.002040816424489796), exponent form outside
+ * [1e-4, 1e6). Values a user typed (0.001, 1e-7) come out as typed.
+ */
+export function sig6(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e6 || a < 1e-4) return trimExp(v.toExponential(5));
+  return String(Number(v.toPrecision(6)));
+}
+
+/** "1 run", "2 runs", "1,000 runs". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${count(n)} ${n === 1 ? one : many}`;
+}
+
+/** "1st", "2nd", "3rd", "11th", "22nd". */
+export function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${count(n)}${suffix}`;
 }
 
 function trimExp(s: string): string {
