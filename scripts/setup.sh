@@ -6,9 +6,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_browser=0
+check_only=0
 for arg in "$@"; do
   [ "$arg" = "--browser" ] && want_browser=1
+  # --check: print the system packages that are missing, one line, and stop (tests use it).
+  [ "$arg" = "--check" ] && check_only=1
 done
+# Where headers are looked for; overridable so a test can play a machine without them.
+include_dirs=${GDSWEEP_INCLUDE_DIRS:-/usr/include /usr/local/include}
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
@@ -29,10 +34,13 @@ apt_install() {
 # it finds the runtime .so, which a new machine already has; it then needs the
 # headers and pkg-config files of each. So decide from those, never from the .so.
 has_header() {
-  local h
+  local h d found
   for h in "$@"; do
-    [ -f "/usr/include/$h" ] || [ -f "/usr/local/include/$h" ] \
-      || compgen -G "/usr/include/*-linux-gnu/$h" >/dev/null || return 1
+    found=0
+    for d in $include_dirs; do
+      if [ -f "$d/$h" ] || compgen -G "$d/*-linux-gnu/$h" >/dev/null; then found=1; break; fi
+    done
+    [ "$found" = 1 ] || return 1
   done
 }
 has_pc() { command -v pkg-config >/dev/null && pkg-config --exists "$@" 2>/dev/null; }
@@ -49,6 +57,7 @@ has_header jpeglib.h || missing+=(libjpeg-dev)
 has_header gif_lib.h || missing+=(libgif-dev)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 if [ "$want_browser" = 1 ] && [ ! -x /usr/bin/chromium ]; then missing+=(chromium); fi
+if [ "$check_only" = 1 ]; then echo "${missing[*]}"; exit 0; fi
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing system packages: ${missing[*]}" >&2
   apt_install "${missing[@]}"

@@ -138,3 +138,20 @@ describe('the command line a newcomer meets', () => {
     expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
   });
 });
+
+describe('scripts/setup.sh (what npm start and npm test run first)', () => {
+  const check = (env: Record<string, string>) =>
+    spawnSync('bash', ['scripts/setup.sh', '--check'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
+
+  it('decides from headers and pkg-config files: a machine with only the runtime libraries gets every -dev package canvas builds against', () => {
+    const r = check({ PKG_CONFIG_LIBDIR: '/nonexistent', GDSWEEP_INCLUDE_DIRS: '/nonexistent' });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split(' ').sort()).toEqual(['libcairo2-dev', 'libgif-dev', 'libjpeg-dev', 'libpango1.0-dev', 'libpixman-1-dev', 'librsvg2-dev']);
+  });
+
+  it('asks for nothing on this machine, where the suite itself has just built canvas', () => {
+    const r = check({});
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe('');
+  });
+});
