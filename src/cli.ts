@@ -156,7 +156,7 @@ export function buildCli(argv: string[], io: Io, setCode: (code: number) => void
   };
   const y = yargs(argv)
     .scriptName('gdsweep')
-    .usage(commandList())
+    .usage('usage: gdsweep <command> [options]')
     .version(VERSION)
     .strict()
     .wrap(Math.min(100, process.stdout.columns ?? 100))
@@ -200,10 +200,10 @@ export function buildCli(argv: string[], io: Io, setCode: (code: number) => void
     .command(
       COMMANDS[2][0],
       describe('validate <files..>'),
-      (c) => track(withLimits(c.positional('files', { type: 'string', array: true, demandOption: true }).option('quiet', QUIET))),
+      (c) => track(withLimits(c.positional('files', { type: 'string', array: true, demandOption: true }).option('quiet', QUIET).option('json', JSON_FLAG))),
       async (a) => {
         const { validateCommand } = await import('./commands/validate.js');
-        setCode(validateCommand(a.files, { ...limitFlags(a), quiet: a.quiet }, io));
+        setCode(validateCommand(a.files, { ...limitFlags(a), quiet: a.quiet, json: a.json }, io));
       },
     )
     .command(
@@ -224,11 +224,12 @@ export function buildCli(argv: string[], io: Io, setCode: (code: number) => void
             .positional('dirs', { type: 'string', array: true, demandOption: true })
             .option('out', { type: 'string', default: 'reports', describe: 'folder that receives <name>/' })
             .option('report', { type: 'boolean', default: true, describe: 'write the report (--no-report: results only)' })
-            .option('quiet', QUIET),
+            .option('quiet', QUIET)
+            .option('json', JSON_FLAG),
         ),
       async (a) => {
         const { mergeCommand } = await import('./commands/merge.js');
-        setCode(await mergeCommand(a.dirs, { out: a.out, quiet: a.quiet, report: a.report }, io, lazyReportWriter));
+        setCode(await mergeCommand(a.dirs, { out: a.out, quiet: a.quiet, report: a.report, json: a.json }, io, lazyReportWriter));
       },
     )
     .command(

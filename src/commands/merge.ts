@@ -3,6 +3,7 @@
  * writer, so the bytes are the same. Refuses shards of different plans or
  * versions, duplicates, and missing shards, naming each.
  */
+import { count, plural } from '../format/numbers.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
@@ -44,7 +45,7 @@ interface ShardInput {
   doc: ResultsDocument;
 }
 
-export async function mergeCommand(paths: string[], flags: { out: string; quiet: boolean; report: boolean }, io: Io, report: ReportWriter | null): Promise<number> {
+export async function mergeCommand(paths: string[], flags: { out: string; quiet: boolean; report: boolean; json?: boolean }, io: Io, report: ReportWriter | null): Promise<number> {
   const inputs: ShardInput[] = findResultFolders(paths).map((dir) => ({ dir, doc: readResults(dir) }));
   const bySweep = new Map<string, ShardInput[]>();
   for (const i of inputs) {
@@ -88,12 +89,15 @@ export async function mergeCommand(paths: string[], flags: { out: string; quiet:
     }
     return { name, plan, table };
   });
+  const merged: { name: string; out: string; runs: number; counts: ReturnType<typeof countClasses> }[] = [];
   for (const { name, plan, table } of jobs) {
     const target = join(flags.out, name);
     const curvature = compileObjective(plan.config.objective).curvature;
     await writeSweepFolder(target, plan, table, { curvature, report: flags.report ? report : null });
     const c = countClasses(table);
-    if (!flags.quiet) io.out(`${name}: merged ${plan.runCount} runs (${c.converged} converged, ${c.slow} slow, ${c.divergent} divergent) -> ${target}\n`);
+    merged.push({ name, out: target, runs: plan.runCount, counts: c });
+    if (!flags.quiet && !flags.json) io.out(`${name}: merged ${plural(plan.runCount, 'run')} (${count(c.converged)} converged, ${count(c.slow)} slow, ${count(c.divergent)} divergent) -> ${target}\n`);
   }
+  if (flags.json) io.out(JSON.stringify({ sweeps: merged }, null, 2) + '\n');
   return 0;
 }

@@ -30,9 +30,9 @@ describe('the command line a newcomer meets', () => {
     const own: Record<string, string[]> = {
       run: ['--out', '--workers', '--report', '--fail-on', '--shard', '--force', '--quiet', '--json', ...LIMITS],
       plan: ['--json', ...LIMITS],
-      validate: ['--quiet', ...LIMITS],
+      validate: ['--quiet', '--json', ...LIMITS],
       render: ['--quiet', '--json'],
-      merge: ['--out', '--report', '--quiet'],
+      merge: ['--out', '--report', '--quiet', '--json'],
       compare: ['--fail-on', '--common', '--out', '--quiet', '--json'],
       schema: [],
       objectives: ['--json'],
@@ -71,6 +71,18 @@ describe('the command line a newcomer meets', () => {
     expect(many.status).toBe(2);
     expect(many.stderr).toContain(`got "${max + 1}"`);
     expect(gdsweep(['validate', 'sweeps/seed.yaml', '--max-runs', 'lots']).stderr).toBe('gdsweep: --max-runs: expected a whole number of at least 1, got "lots"\n');
+  });
+
+  it('validate --json: one document on stdout, good and bad files alike', () => {
+    const r = gdsweep(['validate', 'sweeps/seed.yaml', 'nope.yaml', '--json']);
+    expect(r.status).toBe(2);
+    expect(JSON.parse(r.stdout)).toEqual({
+      ok: false,
+      files: [
+        { file: 'sweeps/seed.yaml', ok: true, runs: 8, tracks: 4, steps: 4000 },
+        { file: 'nope.yaml', ok: false, error: { file: 'nope.yaml', line: null, column: null, message: 'no such file' } },
+      ],
+    });
   });
 
   it('a file that does not exist is named, without errno codes or a position', () => {
