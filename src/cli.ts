@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import yargs, { type Argv } from 'yargs';
-import { isUserFacing, UsageError, UserError } from './errors.js';
+import { ExitCode, isUserFacing, UsageError, UserError } from './errors.js';
 import { processIo, type Io } from './io.js';
 import { VERSION } from './version.js';
 import type { ReportWriter } from './results/output.js';
@@ -297,6 +297,6 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       return err.exitCode;
     }
     io.err(`gdsweep: internal error (please report it):\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    return 70;
+    return ExitCode.Internal;
   }
 }

@@ -1,22 +1,49 @@
 /**
- * User errors are not bugs: they carry a one-line message and exit status 2,
- * and `main()` prints them without a stack. Anything else is a bug and keeps
- * its stack.
+ * One error model. Expected errors (bad input, a failed worker or write, an
+ * interruption) derive from GdsweepError: a one-line message, an exit status
+ * and a stable code, printed by `main()` without a stack. Anything else is a
+ * bug and keeps its stack (exit 70).
  */
-export class UserError extends Error {
-  readonly exitCode: number;
-  constructor(message: string, exitCode = 2) {
+
+/** Every exit status the tool uses, by meaning; only `main()` turns one into the process's. */
+export const ExitCode = {
+  Ok: 0,
+  /** A gate failed (--fail-on), or a worker or a write failed. */
+  Failed: 1,
+  /** Bad input or usage: the user can fix it. */
+  BadInput: 2,
+  /** A bug: printed with its stack. */
+  Internal: 70,
+  Interrupted: 130,
+  Terminated: 143,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/**
+ * The base of every error the tool expects: one line for the user, an exit
+ * status and a stable code (for --json and for scripts), never a stack.
+ */
+export class GdsweepError extends Error {
+  readonly exitCode: ExitCode;
+  readonly code: string;
+  constructor(message: string, exitCode: ExitCode, code: string) {
     super(message);
-    this.name = 'UserError';
+    this.name = new.target.name;
     this.exitCode = exitCode;
+    this.code = code;
+  }
+}
+
+export class UserError extends GdsweepError {
+  constructor(message: string, exitCode: ExitCode = ExitCode.BadInput, code = 'GDSWEEP_BAD_INPUT') {
+    super(message, exitCode, code);
   }
 }
 
 /** A usage text printed as it is (bare `gdsweep`): no `gdsweep:` prefix, exit 2. */
 export class UsageError extends UserError {
   constructor(message: string) {
-    super(message, 2);
-    this.name = 'UsageError';
+    super(message, ExitCode.BadInput, 'GDSWEEP_USAGE');
   }
 }
 
@@ -27,8 +54,7 @@ export class SweepConfigError extends UserError {
   readonly column: number;
   readonly detail: string;
   constructor(file: string, line: number, column: number, detail: string) {
-    super(`${file}:${line}:${column}: ${detail}`, 2);
-    this.name = 'SweepConfigError';
+    super(`${file}:${line}:${column}: ${detail}`, ExitCode.BadInput, 'GDSWEEP_SWEEP_FILE');
     this.file = file;
     this.line = line;
     this.column = column;
@@ -37,35 +63,42 @@ export class SweepConfigError extends UserError {
 }
 
 /** A failure while executing runs (a worker that threw or died). */
-export class ExecutionError extends Error {
-  readonly exitCode = 1;
+export class ExecutionError extends GdsweepError {
   constructor(message: string) {
-    super(message);
-    this.name = 'ExecutionError';
+    super(message, ExitCode.Failed, 'GDSWEEP_WORKER');
   }
 }
 
 /** The user asked us to stop (SIGINT/SIGTERM); exit 128 + signal number. */
-export class InterruptedError extends Error {
-  readonly exitCode: number;
+export class InterruptedError extends GdsweepError {
   constructor(signal: 'SIGINT' | 'SIGTERM') {
-    super(`interrupted by ${signal}; finished work was kept, rerun the same command to resume`);
-    this.name = 'InterruptedError';
-    this.exitCode = signal === 'SIGINT' ? 130 : 143;
+    super(
+      `interrupted by ${signal}; finished work was kept, rerun the same command to resume`,
+      signal === 'SIGINT' ? ExitCode.Interrupted : ExitCode.Terminated,
+      'GDSWEEP_INTERRUPTED',
+    );
   }
 }
 
 /** Outputs that could not be written (full disk, read-only folder); exit 1. */
-export class OutputError extends Error {
-  readonly exitCode = 1;
+export class OutputError extends GdsweepError {
   constructor(message: string) {
-    super(message);
-    this.name = 'OutputError';
+    super(message, ExitCode.Failed, 'GDSWEEP_OUTPUT');
   }
 }
 
-export function isUserFacing(err: unknown): err is UserError | ExecutionError | InterruptedError | OutputError {
-  return err instanceof UserError || err instanceof ExecutionError || err instanceof InterruptedError || err instanceof OutputError;
+export function isUserFacing(err: unknown): err is GdsweepError {
+  return err instanceof GdsweepError;
+}
+
+/**
+ * An expected error raised on the main thread by a callback of the pool (a
+ * journal write): passed through as it is. Errors thrown inside a worker
+ * arrive as plain Errors (structured clone keeps no class) and are worker
+ * failures.
+ */
+export function isExpected(err: unknown): err is GdsweepError {
+  return err instanceof GdsweepError && !(err instanceof ExecutionError);
 }
 
 /** A file-system failure in a person's words: "no such file", not "ENOENT". */

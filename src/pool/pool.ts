@@ -10,7 +10,7 @@ import { Piscina } from 'piscina';
 import type { Plan, Track } from '../plan/plan.js';
 import { runParams } from '../plan/plan.js';
 import type { BatchResult, BatchSpec } from '../engine/descend.js';
-import { ExecutionError, InterruptedError } from '../errors.js';
+import { ExecutionError, InterruptedError, isExpected } from '../errors.js';
 import type { WorkerTask } from './worker.js';
 
 export interface ObjectiveCode {
@@ -153,7 +153,7 @@ export async function executeTracks(pool: WorkerPool, plan: Plan, code: Objectiv
           if (failure) return;
           if (opts.signal?.aborted) {
             failure = new InterruptedError(opts.signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT');
-          } else if (err instanceof Error && (err.name === 'OutputError' || err.name === 'UserError')) {
+          } else if (isExpected(err)) {
             failure = err;
           } else {
             const first = tracksOf[0] as Track;
