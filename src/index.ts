@@ -26,7 +26,7 @@ export { executePlan } from './execute.js';
 export { WorkerPool } from './pool/pool.js';
 export { writeSweepFolder } from './results/output.js';
 export { readResults } from './results/read.js';
-export { compareResults } from './results/compare.js';
+export { compareResults } from './analysis/compare.js';
 export type { ResultsDocument, RunRecord } from './results/format.js';
 export { compileObjective } from './objective/objective.js';
 export { main } from './cli.js';

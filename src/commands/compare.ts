@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { compareResults } from '../results/compare.js';
-import { compareHtml, compareMarkdown } from '../results/compare-render.js';
+import { compareResults } from '../analysis/compare.js';
+import { compareHtml, compareMarkdown } from '../report/compare-page.js';
 import { commitFolder, writeFileDurable } from '../results/atomic.js';
 import { readResults } from '../results/read.js';
 import type { Io } from './common.js';

@@ -5,7 +5,7 @@
  * epoch count. Pure and deterministic: run ids are grid positions.
  */
 import { createHash } from 'node:crypto';
-import { UserError } from '../errors.js';
+import { tooManyRuns, tooManySteps } from '../config/limits.js';
 import { optimizerLabel, type Schedule, type SweepConfig } from '../config/types.js';
 import { VERSION } from '../version.js';
 
@@ -58,11 +58,6 @@ export interface PlanLimits {
 
 export const DEFAULT_PLAN_LIMITS: PlanLimits = { maxSteps: 1e10, maxRuns: 1e7 };
 
-/** A count as the limits' messages write it: 4000, 2.50e7. */
-export function fmt(n: number): string {
-  return n >= 1e6 ? n.toExponential(2).replace('e+', 'e') : String(n);
-}
-
 /** Canonical description of what determines the results, for the hash. */
 export function planIdentity(config: SweepConfig): Record<string, unknown> {
   return {
@@ -85,11 +80,6 @@ export function planHash(config: SweepConfig): string {
   return createHash('sha256').update(JSON.stringify(planIdentity(config))).update(VERSION).digest('hex').slice(0, 16);
 }
 
-/** The refusal of a grid above --max-runs (also given by the loader, before it expands the axes). */
-export function tooManyRuns(file: string, runs: number, maxRuns: number): UserError {
-  return new UserError(`${file}: the plan has ${fmt(runs)} runs, more than the limit of ${fmt(maxRuns)} (raise it with --max-runs)`);
-}
-
 export function buildPlan(config: SweepConfig, limits: PlanLimits = DEFAULT_PLAN_LIMITS): Plan {
   const dims: Plan['dims'] = [config.starts.length, config.schedules.length, config.optimizers.length, config.learningRates.length, config.epochs.length];
   const runCount = dims.reduce((a, b) => a * b, 1);
@@ -104,7 +94,7 @@ export function buildPlan(config: SweepConfig, limits: PlanLimits = DEFAULT_PLAN
     totalSteps += S * O * L * (scheduleDependsOnEpochs(sched) ? config.epochs.reduce((a, b) => a + b, 0) : maxEpochs);
   }
   if (totalSteps > limits.maxSteps) {
-    throw new UserError(`${config.file}: the plan needs ${fmt(totalSteps)} steps, more than the limit of ${fmt(limits.maxSteps)} (raise it with --max-steps)`);
+    throw tooManySteps(config.file, totalSteps, limits.maxSteps);
   }
   const tracks: Track[] = [];
   for (let s = 0; s < S; s++) {

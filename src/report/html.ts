@@ -9,7 +9,7 @@ import Handlebars from 'handlebars';
 import type { RunClass } from '../engine/classify.js';
 import { VERSION } from '../version.js';
 import type { PageAssets } from './assets.js';
-import { BEST_RULE } from './best.js';
+import { BEST_RULE } from '../analysis/best.js';
 import { jsonForScript, scriptForInline } from './escape.js';
 import type { ReportModel } from './model.js';
 import { count, sig6, fmt, percent, plural } from '../format/numbers.js';

@@ -15,7 +15,7 @@ import { compileObjective, type CompiledObjective } from '../objective/objective
 import type { ResultsDocument, RunRecord } from '../results/format.js';
 import { VERSION } from '../version.js';
 import { buildBasins, type BasinsModel } from './basins.js';
-import { bestPerBudget, type BestForBudget } from './best.js';
+import { bestPerBudget, type BestForBudget } from '../analysis/best.js';
 import { buildMap, valueText, type MapModel } from './grid.js';
 import { prettyExpression } from '../objective/pretty.js';
 import { count, sig6, fmt, maxOf, minOf, plural } from '../format/numbers.js';

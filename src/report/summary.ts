@@ -4,7 +4,7 @@
  * learning rate per epoch budget (rule in best.ts) and the divergent runs.
  * All free text is escaped so a title cannot inject links, HTML or table cells.
  */
-import { BEST_RULE, type BestChoice } from './best.js';
+import { BEST_RULE, type BestChoice } from '../analysis/best.js';
 import { escapeMarkdown as md, markdownCode as code } from './escape.js';
 import type { ReportModel } from './model.js';
 import { count, sig6, fmt, percent, plural } from '../format/numbers.js';

@@ -12,7 +12,7 @@ import type { SweepConfig } from '../../src/config/types.js';
 import { SweepConfigError } from '../../src/errors.js';
 import { BUILTINS } from '../../src/objective/builtins.js';
 import { compileObjective } from '../../src/objective/objective.js';
-import { arange, geomspace, linspace } from '../../src/plan/numpy.js';
+import { arange, geomspace, linspace } from '../../src/numeric/numpy.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gdsweep-load-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,12 +1,12 @@
 /**
- * src/plan/numpy.ts against NumPy's own output (tests/fixtures/numpy/axes.json,
+ * src/numeric/numpy.ts against NumPy's own output (tests/fixtures/numpy/axes.json,
  * written by tests/fixtures/numpy/gen.py with NumPy 2 and committed, so these
  * tests need no Python).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { arange, arangeLength, geomspace, linspace, pow10, roundHalfEven } from '../../src/plan/numpy.js';
+import { arange, arangeLength, geomspace, linspace, pow10, roundHalfEven } from '../../src/numeric/numpy.js';
 import { ROOT } from '../helpers/cli.js';
 
 interface Fixture {

@@ -9,7 +9,7 @@ import { executeBatch, traceRun, type BatchSpec } from '../../src/engine/descend
 import { CLASS_CODE, classify, REASON_CODE } from '../../src/engine/classify.js';
 import { kernelSources } from '../../src/engine/kernel.js';
 import type { Optimizer, Schedule } from '../../src/config/types.js';
-import { mulberry32 } from '../../src/plan/random.js';
+import { mulberry32 } from '../../src/numeric/random.js';
 
 interface Objective {
   name: string;

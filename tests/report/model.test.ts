@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bestPerBudget } from '../../src/report/best.js';
+import { bestPerBudget } from '../../src/analysis/best.js';
 import { MAX_MAP_CELLS, chooseLog } from '../../src/report/grid.js';
 import { buildReportModel, MAX_TABLE_ROWS } from '../../src/report/model.js';
 import { fmt } from '../../src/format/numbers.js';

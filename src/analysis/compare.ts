@@ -1,12 +1,12 @@
 /**
  * Compare two sweeps run by run: which runs changed class, how the best
  * learning rate per epoch budget moved, and a delta map. Pure over two
- * results documents; rendering to markdown and HTML is in compare-render.
+ * results documents; rendering to markdown and HTML is in report/compare-page.ts.
  */
 import { UserError } from '../errors.js';
 import type { RunClass } from '../engine/classify.js';
-import { bestPerBudget, type BestChoice } from '../report/best.js';
-import type { ResultsDocument, RunRecord } from './format.js';
+import { bestPerBudget, type BestChoice } from './best.js';
+import type { ResultsDocument, RunRecord } from '../results/format.js';
 
 /** Worse to better: a move down this list is a regression. */
 const RANK: Record<RunClass, number> = { divergent: 0, slow: 1, converged: 2 };

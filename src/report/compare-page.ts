@@ -1,7 +1,7 @@
 /** A comparison as markdown (CI job summaries) and as a self-contained HTML page. */
-import { escapeHtml, escapeMarkdown } from '../report/escape.js';
-import type { BestChoice } from '../report/best.js';
-import type { Change, Comparison, RunChange } from './compare.js';
+import { escapeHtml, escapeMarkdown } from './escape.js';
+import type { BestChoice } from '../analysis/best.js';
+import type { Change, Comparison, RunChange } from '../analysis/compare.js';
 
 const ARROW: Record<Change, string> = { improved: 'better', regressed: 'WORSE', same: '', reason: 'reason' };
 
