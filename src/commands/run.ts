@@ -148,7 +148,10 @@ export async function runCommand(files: string[], flags: RunFlags, io: Io, repor
       });
       const opts: ExecutePlanOptions = { pool, quiet: flags.quiet || flags.json, signal: abort.signal, journal };
       if (shard) opts.tracks = shardTracks(plan.tracks, shard);
-      const { table, objective, resumedTracks } = await executePlan(plan, opts);
+      const { table, objective, resumedTracks, journalDamaged, journalDiscarded } = await executePlan(plan, opts);
+      const journalFile = journal.path;
+      if (journalDiscarded) io.err(`gdsweep: ${config.name}: journal: ${journalFile} was left by another plan, version or format (or its header is damaged); discarded, starting afresh\n`);
+      if (journalDamaged > 0) io.err(`gdsweep: ${config.name}: journal: ${journalDamaged} damaged record(s) dropped, recomputing their tracks (${journalFile})\n`);
       if (resumedTracks > 0) say(`${config.name}: resumed: ${resumedTracks} of ${(opts.tracks ?? plan.tracks).length} tracks were already done\n`);
       const write: Parameters<typeof writeSweepFolder>[3] = { curvature: objective.curvature, report: wantReport ? report : null };
       if (shard) write.shard = shard;
