@@ -6,6 +6,7 @@ import type { Plan } from '../plan/plan.js';
 import { runParams } from '../plan/plan.js';
 import { parseShard, shardLabel, shardTracks, type Shard } from '../plan/shard.js';
 import { WorkerPool, defaultWorkers } from '../pool/pool.js';
+import { refuseLink } from '../results/files.js';
 import { Journal, JOURNAL_FORMAT } from '../results/journal.js';
 import { writeSweepFolder, type ReportWriter } from '../results/output.js';
 import { readResults } from '../results/read.js';
@@ -123,8 +124,12 @@ export async function runCommand(files: string[], flags: RunFlags, io: Io, repor
     if (!flags.quiet && !flags.json) io.out(s);
   };
   try {
+    // Links where gdsweep would write are refused before any work is done.
+    if (flags.report && !shard) refuseLink(join(flags.out, 'index.html'));
     for (const { config, plan } of entries) {
       const target = outputFolder(flags.out, config.name, shard);
+      refuseLink(target);
+      refuseLink(journalPath(flags.out, config.name, shard));
       const wantReport = flags.report && !shard;
       if (!flags.force && upToDate(target, plan, shard, wantReport)) {
         const doc = readResults(target);

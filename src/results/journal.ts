@@ -18,14 +18,19 @@
  * resynchronises on the next record's magic. A header of another plan,
  * version or format discards the whole file.
  *
+ * The file is only ever created exclusively (never through a link): a new
+ * journal with O_CREAT | O_EXCL | O_NOFOLLOW, a cleaned one written aside
+ * the same way and renamed over the old. An intact journal left by an
+ * interrupted run is reopened for append with O_NOFOLLOW after checking it
+ * is a regular file owned by this user and the very file that was read.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { CLASS_CODE, CLASSES, REASON_CODE, REASONS, type Reason } from '../engine/classify.js';
 import type { Plan, Track } from '../plan/plan.js';
 import type { BatchColumns } from './table.js';
-import { outputError } from './atomic.js';
+import { createFile, isOwnFile, linkRefused, lstatOrNull, notOwnFile, openOwnFile, outputError, writeAll } from './files.js';
 
 export const JOURNAL_FORMAT = 'gdsweep-journal/3';
 
@@ -196,6 +201,10 @@ export interface JournalLoad {
 
 export class Journal {
   private fd: number | null = null;
+  /** Inode of the file read by load() / written by open(). */
+  private ino: number | null = null;
+  /** After load(): create a new file, append to the intact one, or replace it with the records kept. */
+  private mode: 'create' | 'append' | 'replace' = 'create';
   readonly path: string;
   private readonly header: JournalHeader;
 
@@ -206,9 +215,18 @@ export class Journal {
 
   /** Batches already finished by an earlier, interrupted run of the same plan, checked against it. */
   load(plan: Plan, tracks: readonly Track[]): JournalLoad {
+    this.mode = 'create';
     const none: JournalLoad = { batches: [], damaged: 0, discarded: false };
-    if (!existsSync(this.path)) return none;
-    const data = readFileSync(this.path);
+    const f = openOwnFile(this.path, constants.O_RDONLY);
+    if (!f) return none;
+    let data: Buffer;
+    try {
+      data = readFileSync(f.fd);
+    } finally {
+      closeSync(f.fd);
+    }
+    this.ino = f.stat.ino;
+    this.mode = 'replace';
     const nl = data.indexOf(0x0a);
     let head: Partial<JournalHeader> | null = null;
     try {
@@ -241,26 +259,62 @@ export class Journal {
       if (off < 0) break;
     }
     if (inDamage) damaged++;
+    if (damaged === 0) this.mode = 'append';
     return { batches, damaged, discarded: false };
   }
 
-  /** Start appending; rewrites the file with the batches kept from load(). */
+  /** Start appending: to the intact journal load() read, or to a new one holding `kept`. */
   open(kept: BatchColumns[]): void {
     try {
       mkdirSync(dirname(this.path), { recursive: true });
-      this.fd = openSync(this.path, 'w');
-      writeSync(this.fd, JSON.stringify(this.header) + '\n');
-      for (const b of kept) writeSync(this.fd, encodeRecord(b));
-      fsyncSync(this.fd);
+      if (this.mode === 'append') {
+        const f = openOwnFile(this.path, constants.O_WRONLY | constants.O_APPEND);
+        if (f && f.stat.ino === this.ino) {
+          this.fd = f.fd;
+          return;
+        }
+        if (f) closeSync(f.fd);
+        this.mode = 'replace';
+      }
+      if (this.mode === 'create') {
+        this.fd = createFile(this.path, 0o600);
+        writeAll(this.fd, JSON.stringify(this.header) + '\n');
+        fsyncSync(this.fd);
+      } else {
+        this.fd = this.replace(kept);
+      }
+      this.ino = fstatSync(this.fd).ino;
     } catch (err) {
-      throw outputError(this.path, err);
+      if (this.fd !== null) closeSync(this.fd);
+      this.fd = null;
+      throw (err as NodeJS.ErrnoException).code ? outputError(this.path, err) : err;
     }
+  }
+
+  /** Write the header and `kept` into a new file aside, then rename it over the journal. */
+  private replace(kept: BatchColumns[]): number {
+    const tmp = join(dirname(this.path), `.${basename(this.path).replace(/^\./, '')}.tmp-${process.pid}`);
+    // A leftover of a process that had our pid (it is gone: we have its pid now).
+    const st = lstatOrNull(tmp);
+    if (st && isOwnFile(st)) unlinkSync(tmp);
+    const fd = createFile(tmp, 0o600);
+    try {
+      writeAll(fd, JSON.stringify(this.header) + '\n');
+      for (const b of kept) writeAll(fd, encodeRecord(b));
+      fsyncSync(fd);
+      renameSync(tmp, this.path);
+    } catch (err) {
+      closeSync(fd);
+      unlinkSync(tmp);
+      throw err;
+    }
+    return fd;
   }
 
   append(b: BatchColumns): void {
     if (this.fd === null) return;
     try {
-      writeSync(this.fd, encodeRecord(b));
+      writeAll(this.fd, encodeRecord(b));
       fsyncSync(this.fd);
     } catch (err) {
       throw outputError(this.path, err);
@@ -272,9 +326,13 @@ export class Journal {
     this.fd = null;
   }
 
-  /** The run finished and its outputs are in place: the journal has served. */
+  /** The run finished and its outputs are in place: the journal has served. Only our own file is removed. */
   remove(): void {
     this.close();
-    rmSync(this.path, { force: true });
+    const st = lstatOrNull(this.path);
+    if (!st) return;
+    if (st.isSymbolicLink()) throw linkRefused(this.path);
+    if (!isOwnFile(st)) throw notOwnFile(this.path);
+    if (this.ino === null || st.ino === this.ino) unlinkSync(this.path);
   }
 }
