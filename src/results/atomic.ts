@@ -3,11 +3,13 @@
  * with renames, so a reader sees the old folder or the new one, never half
  * of either, and a failure (full disk, Ctrl-C, a crash) leaves the previous
  * output intact. Every file and folder is created through ./files.ts
- * (exclusively, never through a link).
+ * (exclusively, never through a link), and a folder is only ever committed
+ * while holding its lock (./lock.ts).
  */
 import { closeSync, fsyncSync, mkdirSync, readdirSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createFile, createFolder, dropTemp, isOwnTemp, lstatOrNull, outputError, ownTemp, refuseLink, releaseTemp, writeAll } from './files.js';
+import { acquireLock, pidAlive } from './lock.js';
 
 export { outputError } from './files.js';
 
@@ -75,7 +77,12 @@ function asideName(target: string, kind: (typeof KINDS)[number], pid: number): s
   return join(dirname(target), `.${basename(target)}.${kind}-${pid}`);
 }
 
-/** Put back a folder that a crash left renamed aside mid-swap; remove temporary leftovers (real folders only, never links). */
+/**
+ * Put back a folder that a crash left renamed aside mid-swap, and remove the
+ * temporary folders of runs that are gone (their pid is dead, or is ours but
+ * the folder is not). A live process's folders are never touched, nor are
+ * links or files under those names. Called holding the folder's lock.
+ */
 export function recoverFolder(target: string): void {
   const parent = dirname(target);
   const base = basename(target);
@@ -88,9 +95,11 @@ export function recoverFolder(target: string): void {
   for (const n of names.sort()) {
     for (const kind of KINDS) {
       const prefix = `.${base}.${kind}-`;
-      if (!n.startsWith(prefix)) continue;
+      const rest = n.slice(prefix.length);
+      if (!n.startsWith(prefix) || !/^[0-9]+$/.test(rest)) continue;
+      const pid = Number(rest);
       const p = join(parent, n);
-      if (isOwnTemp(p)) continue;
+      if (isOwnTemp(p) || (pid !== process.pid && pidAlive(pid))) continue;
       const st = lstatOrNull(p);
       if (!st?.isDirectory()) continue;
       if (kind === 'old' && lstatOrNull(target) === null) renameSync(p, target);
@@ -113,42 +122,47 @@ export async function commitFolder(target: string, fill: (dir: string) => Promis
   } catch (err) {
     throw outputError(target, err);
   }
+  const lock = acquireLock(target);
   try {
-    refuseLink(target);
-    refuseLink(old);
-    recoverFolder(target);
-    createFolder(tmp);
-    ownTemp(tmp);
-  } catch (err) {
-    throw asOutput(target, err);
-  }
-  try {
-    await fill(tmp);
-  } catch (err) {
-    dropTemp(tmp);
-    throw asOutput(target, err);
-  }
-  // The swap is synchronous: no signal handler (nor a second Ctrl-C's exit) runs between its steps.
-  try {
-    refuseLink(target);
-    const had = lstatOrNull(target) !== null;
-    if (had) renameSync(target, old);
     try {
-      renameSync(tmp, target);
+      refuseLink(target);
+      refuseLink(old);
+      recoverFolder(target);
+      createFolder(tmp);
+      ownTemp(tmp);
     } catch (err) {
-      if (had) renameSync(old, target);
-      throw err;
+      throw asOutput(target, err);
     }
-    releaseTemp(tmp);
-    if (had) {
+    try {
+      await fill(tmp);
+    } catch (err) {
+      dropTemp(tmp);
+      throw asOutput(target, err);
+    }
+    // The swap is synchronous: no signal handler (nor a second Ctrl-C's exit) runs between its steps.
+    try {
+      refuseLink(target);
+      const had = lstatOrNull(target) !== null;
+      if (had) renameSync(target, old);
       try {
-        rmSync(old, { recursive: true, force: true });
-      } catch {
-        // the new folder is in place; a leftover is removed by the next run
+        renameSync(tmp, target);
+      } catch (err) {
+        if (had) renameSync(old, target);
+        throw err;
       }
+      releaseTemp(tmp);
+      if (had) {
+        try {
+          rmSync(old, { recursive: true, force: true });
+        } catch {
+          // the new folder is in place; a leftover is removed by the next run
+        }
+      }
+    } catch (err) {
+      dropTemp(tmp);
+      throw asOutput(target, err);
     }
-  } catch (err) {
-    dropTemp(tmp);
-    throw asOutput(target, err);
+  } finally {
+    lock.release();
   }
 }

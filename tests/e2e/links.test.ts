@@ -23,6 +23,7 @@ interface Planted {
 
 const CASES: Record<string, Planted> = {
   'the journal': { name: () => '.seed.journal' },
+  'the lock': { name: () => '.seed.lock' },
   'the output folder': { name: () => 'seed', folder: true },
   'the batch index': { name: () => 'index.html', report: true },
   "the output folder's temporary name": { name: (pid) => `.seed.tmp-${pid}`, folder: true },
@@ -66,7 +67,7 @@ describe('links planted under --out', () => {
       expect(readdirSync(elsewhere)).toEqual([]);
       expect(lstatSync(r.planted).isSymbolicLink()).toBe(true);
       // Nothing of this run is left behind but what it had finished (and the journal, its resume data).
-      const left = readdirSync(out).filter((n) => n.includes('.tmp-') || n.includes('.old-'));
+      const left = readdirSync(out).filter((n) => n.includes('.tmp-') || n.includes('.old-') || n.endsWith('.lock'));
       expect(left.map((n) => join(out, n)).filter((p) => p !== r.planted)).toEqual([]);
     });
   }
