@@ -120,3 +120,8 @@ export function fsProblem(err: unknown): string {
       return `cannot read (${code ?? (err instanceof Error ? err.message : String(err))})`;
   }
 }
+
+/** A failure of the operating system (an errno code such as ENOSPC), as opposed to one of ours. */
+export function isSystemError(err: unknown): err is NodeJS.ErrnoException {
+  return err instanceof Error && !(err instanceof GdsweepError) && typeof (err as NodeJS.ErrnoException).code === 'string';
+}

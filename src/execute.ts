@@ -25,6 +25,10 @@ export interface Execution {
   objective: CompiledObjective;
   /** Tracks taken from the journal rather than computed. */
   resumedTracks: number;
+  /** Journal records dropped as damaged (their tracks were computed again). */
+  journalDamaged: number;
+  /** A journal of another plan, version or format was there and was discarded. */
+  journalDiscarded: boolean;
 }
 
 export async function executePlan(plan: Plan, opts: ExecutePlanOptions = {}): Promise<Execution> {
@@ -32,14 +36,18 @@ export async function executePlan(plan: Plan, opts: ExecutePlanOptions = {}): Pr
   const table = createTable(plan.runCount);
   let tracks = opts.tracks ?? plan.tracks;
   let resumedTracks = 0;
+  let journalDamaged = 0;
+  let journalDiscarded = false;
   if (opts.journal) {
-    const kept = opts.journal.load();
-    for (const b of kept) absorb(table, b);
+    const loaded = opts.journal.load(plan, tracks);
+    for (const b of loaded.batches) absorb(table, b);
     const before = tracks.length;
-    // Batches are whole tracks, so a track is done when its first run is.
+    // Records hold whole tracks (the journal checks it), so a track is done when its first run is.
     tracks = tracks.filter((t) => !table.done[t.firstRun]);
     resumedTracks = before - tracks.length;
-    opts.journal.open(kept);
+    journalDamaged = loaded.damaged;
+    journalDiscarded = loaded.discarded;
+    opts.journal.open(loaded.batches);
   }
   const steps = tracks.reduce((a, t) => a + t.cost, 0);
   const progress = createProgress(steps, plan.config.name, opts.quiet ? 'quiet' : 'auto');
@@ -60,5 +68,5 @@ export async function executePlan(plan: Plan, opts: ExecutePlanOptions = {}): Pr
     if (!opts.pool) await pool.destroy();
   }
   progress.done();
-  return { table, objective, resumedTracks };
+  return { table, objective, resumedTracks, journalDamaged, journalDiscarded };
 }

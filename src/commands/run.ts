@@ -6,7 +6,9 @@ import type { Plan } from '../plan/plan.js';
 import { runParams } from '../plan/plan.js';
 import { parseShard, shardLabel, shardTracks, type Shard } from '../plan/shard.js';
 import { WorkerPool, defaultWorkers } from '../pool/pool.js';
+import { refuseLink } from '../results/files.js';
 import { Journal, JOURNAL_FORMAT } from '../results/journal.js';
+import { acquireLock } from '../results/lock.js';
 import { writeSweepFolder, type ReportWriter } from '../results/output.js';
 import { readResults } from '../results/read.js';
 import { countClasses, reasonName, type RunTable } from '../results/table.js';
@@ -133,52 +135,65 @@ export async function runCommand(files: string[], flags: RunFlags, io: Io, repor
     if (!flags.quiet && !flags.json) io.out(s);
   };
   try {
+    // Links where gdsweep would write are refused before any work is done.
+    if (flags.report && !shard) refuseLink(join(flags.out, 'index.html'));
     for (const { config, plan } of entries) {
       const target = outputFolder(flags.out, config.name, shard);
-      const wantReport = flags.report && !shard;
-      if (!flags.force && upToDate(target, plan, shard, wantReport)) {
-        const doc = readResults(target);
-        // The results are reused; the report is rebuilt from them so it is always this version's.
-        if (wantReport) {
-          const { renderCommand } = await import('./render.js');
-          await renderCommand(target, { quiet: true, json: false }, io);
+      refuseLink(target);
+      refuseLink(journalPath(flags.out, config.name, shard));
+      // One run per output folder: the lock covers the folder, its temporary names and the journal.
+      const lock = acquireLock(target);
+      try {
+        const wantReport = flags.report && !shard;
+        if (!flags.force && upToDate(target, plan, shard, wantReport)) {
+          const doc = readResults(target);
+          // The results are reused; the report is rebuilt from them so it is always this version's.
+          if (wantReport) {
+            const { renderCommand } = await import('./render.js');
+            await renderCommand(target, { quiet: true, json: false }, io);
+          }
+          say(`${config.name}: results of this plan (${plan.hash}) are already in ${target}; reused them (--force recomputes)\n`);
+          summaries.push({ name: config.name, out: target, runs: doc.runs.length, counts: doc.counts, reused: true });
+          if (flags['fail-on'] === 'divergent' && doc.counts.divergent > 0) failed = true;
+          if (flags['fail-on'] === 'slow' && doc.counts.divergent + doc.counts.slow > 0) failed = true;
+          continue;
         }
-        say(`${config.name}: results of this plan (${plan.hash}) are already in ${target}; reused them (--force recomputes)\n`);
-        summaries.push({ name: config.name, out: target, runs: doc.runs.length, counts: doc.counts, reused: true });
-        if (flags['fail-on'] === 'divergent' && doc.counts.divergent > 0) failed = true;
-        if (flags['fail-on'] === 'slow' && doc.counts.divergent + doc.counts.slow > 0) failed = true;
-        continue;
+        const started = process.hrtime.bigint();
+        const journal = new Journal(journalPath(flags.out, config.name, shard), {
+          format: JOURNAL_FORMAT,
+          hash: plan.hash,
+          version: VERSION,
+          shard: shard ? shardLabel(shard) : null,
+        });
+        const opts: ExecutePlanOptions = { pool, quiet: flags.quiet || flags.json, signal: abort.signal, journal };
+        if (shard) opts.tracks = shardTracks(plan.tracks, shard);
+        const { table, objective, resumedTracks, journalDamaged, journalDiscarded } = await executePlan(plan, opts);
+        const computed = process.hrtime.bigint();
+        const journalFile = journal.path;
+        if (journalDiscarded) io.err(`gdsweep: ${config.name}: journal: ${journalFile} was left by another plan, version or format (or its header is damaged); discarded, starting afresh\n`);
+        if (journalDamaged > 0) io.err(`gdsweep: ${config.name}: journal: ${journalDamaged} damaged record(s) dropped, recomputing their tracks (${journalFile})\n`);
+        if (resumedTracks > 0) say(`${config.name}: resumed: ${resumedTracks} of ${(opts.tracks ?? plan.tracks).length} tracks were already done\n`);
+        const write: Parameters<typeof writeSweepFolder>[3] = { curvature: objective.curvature, report: wantReport ? report : null };
+        if (shard) write.shard = shard;
+        await writeSweepFolder(target, plan, table, write);
+        journal.remove();
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        const computeSeconds = Number(computed - started) / 1e9;
+        const counts = countClasses(table);
+        if (flags['fail-on'] === 'divergent' && counts.divergent > 0) failed = true;
+        if (flags['fail-on'] === 'slow' && counts.divergent + counts.slow > 0) failed = true;
+        const runs = counts.converged + counts.slow + counts.divergent;
+        summaries.push({ name: config.name, out: target, runs, tracks: plan.tracks.length, steps: plan.totalSteps, counts, ...(shard ? { shard: shardLabel(shard) } : {}) });
+        say(
+          `${config.name}: ${plural(runs, 'run')}${shard ? ` (shard ${shardLabel(shard)} of ${count(plan.runCount)})` : ''} ` +
+            `(${count(counts.converged)} converged, ${count(counts.slow)} slow, ${count(counts.divergent)} divergent) -> ${target}\n`,
+        );
+        say(textTable(plan, table));
+        const steps = (opts.tracks ?? plan.tracks).reduce((a, t) => a + t.cost, 0);
+        if (!flags.quiet && !flags.json) io.err(timingLine(config.name, { steps, computeSeconds, totalSeconds: seconds, workers: pool.workers }));
+      } finally {
+        lock.release();
       }
-      const started = process.hrtime.bigint();
-      const journal = new Journal(journalPath(flags.out, config.name, shard), {
-        format: JOURNAL_FORMAT,
-        hash: plan.hash,
-        version: VERSION,
-        shard: shard ? shardLabel(shard) : null,
-      });
-      const opts: ExecutePlanOptions = { pool, quiet: flags.quiet || flags.json, signal: abort.signal, journal };
-      if (shard) opts.tracks = shardTracks(plan.tracks, shard);
-      const { table, objective, resumedTracks } = await executePlan(plan, opts);
-      const computed = process.hrtime.bigint();
-      if (resumedTracks > 0) say(`${config.name}: resumed: ${resumedTracks} of ${(opts.tracks ?? plan.tracks).length} tracks were already done\n`);
-      const write: Parameters<typeof writeSweepFolder>[3] = { curvature: objective.curvature, report: wantReport ? report : null };
-      if (shard) write.shard = shard;
-      await writeSweepFolder(target, plan, table, write);
-      journal.remove();
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const computeSeconds = Number(computed - started) / 1e9;
-      const counts = countClasses(table);
-      if (flags['fail-on'] === 'divergent' && counts.divergent > 0) failed = true;
-      if (flags['fail-on'] === 'slow' && counts.divergent + counts.slow > 0) failed = true;
-      const runs = counts.converged + counts.slow + counts.divergent;
-      summaries.push({ name: config.name, out: target, runs, tracks: plan.tracks.length, steps: plan.totalSteps, counts, ...(shard ? { shard: shardLabel(shard) } : {}) });
-      say(
-        `${config.name}: ${plural(runs, 'run')}${shard ? ` (shard ${shardLabel(shard)} of ${count(plan.runCount)})` : ''} ` +
-          `(${count(counts.converged)} converged, ${count(counts.slow)} slow, ${count(counts.divergent)} divergent) -> ${target}\n`,
-      );
-      say(textTable(plan, table));
-      const steps = (opts.tracks ?? plan.tracks).reduce((a, t) => a + t.cost, 0);
-      if (!flags.quiet && !flags.json) io.err(timingLine(config.name, { steps, computeSeconds, totalSeconds: seconds, workers: pool.workers }));
     }
   } finally {
     process.off('SIGINT', onInt);

@@ -6,8 +6,8 @@
  * Phases: model (pure) -> chart specs (pure) -> charts rendered (SVG, PNG)
  * -> page and summary -> files, each write awaited and synced.
  */
-import { open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileDurable } from '../results/atomic.js';
 import type { ResultsDocument } from '../results/format.js';
 import { pageAssets } from './assets.js';
 import { renderHtml } from './html.js';
@@ -24,17 +24,7 @@ export interface ReportOutput {
   warnings: string[];
 }
 
-/** Write and fsync, so a report swapped in after a crash is whole. */
-async function writeDurable(path: string, data: string | Uint8Array): Promise<void> {
-  const fh = await open(path, 'w');
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
-
+/** Each file is new and fsynced (writeFileDurable), so a report swapped in after a crash is whole. */
 export async function writeReport(dir: string, doc: ResultsDocument): Promise<ReportOutput> {
   const model = buildReportModel(doc);
   const warnings: string[] = [];
@@ -42,11 +32,11 @@ export async function writeReport(dir: string, doc: ResultsDocument): Promise<Re
   const html = renderHtml(model, charts, await pageAssets());
   const files: string[] = [];
   for (const c of charts) {
-    await writeDurable(join(dir, c.spec.png), c.png);
+    writeFileDurable(join(dir, c.spec.png), c.png);
     files.push(c.spec.png);
   }
-  await writeDurable(join(dir, REPORT_FILES.page), html);
-  await writeDurable(join(dir, REPORT_FILES.summary), renderSummary(model));
+  writeFileDurable(join(dir, REPORT_FILES.page), html);
+  writeFileDurable(join(dir, REPORT_FILES.summary), renderSummary(model));
   files.push(REPORT_FILES.page, REPORT_FILES.summary);
   return { files, warnings };
 }

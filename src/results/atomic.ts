@@ -2,33 +2,22 @@
  * Outputs are built in a temporary folder beside the target and swapped in
  * with renames, so a reader sees the old folder or the new one, never half
  * of either, and a failure (full disk, Ctrl-C, a crash) leaves the previous
- * output intact.
+ * output intact. Every file and folder is created through ./files.ts
+ * (exclusively, never through a link), and a folder is only ever committed
+ * while holding its lock (./lock.ts).
  */
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { closeSync, fsyncSync, mkdirSync, readdirSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { OutputError } from '../errors.js';
+import { createFile, createFolder, dropTemp, isOwnTemp, lstatOrNull, outputError, ownTemp, refuseLink, releaseTemp, writeAll } from './files.js';
+import { acquireLock, pidAlive } from './lock.js';
+import { isSystemError } from '../errors.js';
 
-
-const ERRNO_TEXT: Record<string, string> = {
-  ENOSPC: 'no space left on device',
-  EACCES: 'permission denied',
-  EROFS: 'read-only file system',
-  EPERM: 'operation not permitted',
-  EDQUOT: 'disk quota exceeded',
-  ENOTDIR: 'a path component is not a folder',
-};
-
-export function outputError(target: string, err: unknown): OutputError {
-  const e = err as NodeJS.ErrnoException;
-  const why = e.code ? `${e.code} (${ERRNO_TEXT[e.code] ?? e.message})` : e.message;
-  return new OutputError(`cannot write ${target}: ${why}; the previous contents were left as they were`);
-}
+export { outputError } from './files.js';
 
 /**
- * A file written in pieces and fsynced: for outputs of hundreds of MB. Pieces
- * are encoded into one reused buffer rather than concatenated, which keeps
- * the garbage collector out of the way of a million-row file.
+ * A new file written in pieces and fsynced: for outputs of hundreds of MB.
+ * Pieces are encoded into one reused buffer rather than concatenated, which
+ * keeps the garbage collector out of the way of a million-row file.
  */
 export class ChunkWriter {
   private fd: number | null;
@@ -36,7 +25,7 @@ export class ChunkWriter {
   private off = 0;
 
   constructor(path: string) {
-    this.fd = openSync(path, 'w');
+    this.fd = createFile(path);
   }
 
   private flush(): void {
@@ -48,7 +37,7 @@ export class ChunkWriter {
   write(c: string): void {
     // At most 3 bytes per UTF-16 unit: flush first unless it surely fits.
     if (this.off + c.length * 3 > this.buf.length) this.flush();
-    if (c.length * 3 > this.buf.length) writeSync(this.fd as number, c);
+    if (c.length * 3 > this.buf.length) writeAll(this.fd as number, c);
     else this.off += this.buf.write(c, this.off, 'utf8');
   }
 
@@ -68,77 +57,113 @@ export class ChunkWriter {
   }
 }
 
+/** Write a new file (never an existing one, never through a link) and fsync it. */
 export function writeFileDurable(path: string, data: string | Uint8Array): void {
-  const fd = openSync(path, 'w');
+  const fd = createFile(path);
   try {
-    if (typeof data === 'string') writeSync(fd, data);
-    else {
-      let off = 0;
-      while (off < data.length) off += writeSync(fd, data, off);
-    }
+    writeAll(fd, data);
     fsyncSync(fd);
-  } finally {
+  } catch (err) {
     closeSync(fd);
+    // We created it, so it is ours to remove.
+    unlinkSync(path);
+    throw err;
   }
+  closeSync(fd);
 }
 
-async function exists(p: string): Promise<boolean> {
-  try {
-    await stat(p);
-    return true;
-  } catch {
-    return false;
-  }
+const KINDS = ['old', 'tmp'] as const;
+
+function asideName(target: string, kind: (typeof KINDS)[number], pid: number): string {
+  return join(dirname(target), `.${basename(target)}.${kind}-${pid}`);
 }
 
-/** Put back a folder that a crash left renamed aside mid-swap. */
-export async function recoverFolder(target: string): Promise<void> {
+/**
+ * Put back a folder that a crash left renamed aside mid-swap, and remove the
+ * temporary folders of runs that are gone (their pid is dead, or is ours but
+ * the folder is not). A live process's folders are never touched, nor are
+ * links or files under those names. Called holding the folder's lock.
+ */
+export function recoverFolder(target: string): void {
   const parent = dirname(target);
   const base = basename(target);
   let names: string[];
   try {
-    names = await readdir(parent);
+    names = readdirSync(parent);
   } catch {
     return;
   }
   for (const n of names.sort()) {
-    if (n.startsWith(`.${base}.old-`) && !(await exists(target))) {
-      await rename(join(parent, n), target).catch(() => undefined);
-    } else if (n.startsWith(`.${base}.tmp-`) || n.startsWith(`.${base}.old-`)) {
-      await rm(join(parent, n), { recursive: true, force: true }).catch(() => undefined);
+    for (const kind of KINDS) {
+      const prefix = `.${base}.${kind}-`;
+      const rest = n.slice(prefix.length);
+      if (!n.startsWith(prefix) || !/^[0-9]+$/.test(rest)) continue;
+      const pid = Number(rest);
+      const p = join(parent, n);
+      if (isOwnTemp(p) || (pid !== process.pid && pidAlive(pid))) continue;
+      const st = lstatOrNull(p);
+      if (!st?.isDirectory()) continue;
+      if (kind === 'old' && lstatOrNull(target) === null) renameSync(p, target);
+      else rmSync(p, { recursive: true, force: true });
     }
   }
 }
 
+/** An errno failure becomes the one-line output error; anything else (a refusal, an interruption) stays. */
+function asOutput(target: string, err: unknown): unknown {
+  return isSystemError(err) ? outputError(target, err) : err;
+}
+
 /** Fill a fresh temporary folder, then swap it in for `target`. */
 export async function commitFolder(target: string, fill: (dir: string) => Promise<void>): Promise<void> {
-  const parent = dirname(target);
-  const base = basename(target);
-  const tmp = join(parent, `.${base}.tmp-${process.pid}`);
-  const old = join(parent, `.${base}.old-${process.pid}`);
+  const tmp = asideName(target, 'tmp', process.pid);
+  const old = asideName(target, 'old', process.pid);
   try {
-    await mkdir(parent, { recursive: true });
-    await recoverFolder(target);
-    await rm(tmp, { recursive: true, force: true });
-    await mkdir(tmp);
+    mkdirSync(dirname(target), { recursive: true });
   } catch (err) {
     throw outputError(target, err);
   }
+  const lock = acquireLock(target);
   try {
-    await fill(tmp);
-  } catch (err) {
-    await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
-    if ((err as NodeJS.ErrnoException).code) throw outputError(target, err);
-    throw err;
-  }
-  try {
-    const had = await exists(target);
-    if (had) await rename(target, old);
-    await rename(tmp, target);
-    if (had) await rm(old, { recursive: true, force: true });
-  } catch (err) {
-    await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
-    await recoverFolder(target);
-    throw outputError(target, err);
+    try {
+      refuseLink(target);
+      refuseLink(old);
+      recoverFolder(target);
+      createFolder(tmp);
+      ownTemp(tmp);
+    } catch (err) {
+      throw asOutput(target, err);
+    }
+    try {
+      await fill(tmp);
+    } catch (err) {
+      dropTemp(tmp);
+      throw asOutput(target, err);
+    }
+    // The swap is synchronous: no signal handler (nor a second Ctrl-C's exit) runs between its steps.
+    try {
+      refuseLink(target);
+      const had = lstatOrNull(target) !== null;
+      if (had) renameSync(target, old);
+      try {
+        renameSync(tmp, target);
+      } catch (err) {
+        if (had) renameSync(old, target);
+        throw err;
+      }
+      releaseTemp(tmp);
+      if (had) {
+        try {
+          rmSync(old, { recursive: true, force: true });
+        } catch {
+          // the new folder is in place; a leftover is removed by the next run
+        }
+      }
+    } catch (err) {
+      dropTemp(tmp);
+      throw asOutput(target, err);
+    }
+  } finally {
+    lock.release();
   }
 }

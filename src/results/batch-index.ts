@@ -3,10 +3,11 @@
  * `<name>/results.json`, shard outputs excluded), with its class counts and a
  * link to its report. Written atomically like every other output.
  */
-import { existsSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { writeFileDurable, outputError } from './atomic.js';
+import { isOwnFile, lstatOrNull, refuseLink } from './files.js';
 import { readResults } from './read.js';
 import { VERSION } from '../version.js';
 
@@ -59,10 +60,19 @@ export function writeBatchIndex(out: string): string {
   const html = template({ sweeps: collectSweeps(out), version: VERSION });
   const target = join(out, 'index.html');
   const tmp = join(out, `.index.html.tmp-${process.pid}`);
+  refuseLink(target);
+  // A leftover of a process that had our pid (it is gone: we have its pid now).
+  const stale = lstatOrNull(tmp);
+  if (stale && isOwnFile(stale)) unlinkSync(tmp);
+  // Synchronous from creation to rename: an exit cannot come between and leave the temporary file.
+  let written = false;
   try {
     writeFileDurable(tmp, html);
+    written = true;
     renameSync(tmp, target);
   } catch (err) {
+    if (written) unlinkSync(tmp);
+    if (!(err as NodeJS.ErrnoException).code) throw err;
     throw outputError(target, err);
   }
   return target;

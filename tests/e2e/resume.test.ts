@@ -1,49 +1,8 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, gdsweep, ROOT, tempDir } from '../helpers/cli.js';
-
-/** Finished batches in a journal: a header line, then records of a u32 length and that many bytes. */
-function journalRecords(path: string): number {
-  if (!existsSync(path)) return 0;
-  const data = readFileSync(path);
-  let off = data.indexOf(0x0a) + 1;
-  if (off === 0) return 0;
-  let n = 0;
-  while (off + 4 <= data.length) {
-    const len = data.readUInt32LE(off);
-    if (off + 4 + len > data.length) break;
-    off += 4 + len;
-    n++;
-  }
-  return n;
-}
-
-/** Start a slowed-down run and send `signal` once the journal holds `batches` finished batches. */
-function interruptedRun(out: string, signal: 'SIGINT' | 'SIGTERM', batches: number): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, 'run', 'tests/fixtures/sweeps/medium.yaml', '--out', out, '--no-report', '--workers', '2'], {
-      cwd: ROOT,
-      env: { ...process.env, CI: 'true', GDSWEEP_TEST_DELAY_MS: '150' },
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const journal = join(out, '.medium.journal');
-    const timer = setInterval(() => {
-      if (journalRecords(journal) >= batches) {
-        clearInterval(timer);
-        child.kill(signal);
-      }
-    }, 20);
-    child.on('exit', (code) => {
-      clearInterval(timer);
-      resolve({ code, stderr });
-    });
-  });
-}
+import { gdsweep, tempDir } from '../helpers/cli.js';
+import { interruptedRun, journalRecords } from '../helpers/journal.js';
 
 describe('interrupt and resume', () => {
   for (const [signal, code] of [
