@@ -48,9 +48,9 @@ export function commandList(): string {
 }
 
 /** The report modules (vega, canvas) load only when a report is written. */
-const lazyReportWriter: ReportWriter = async (dir, doc) => {
+const lazyReportWriter: ReportWriter = async (dir, doc, signal) => {
   const { reportWriter } = await import('./report/writer.js');
-  await reportWriter(dir, doc);
+  await reportWriter(dir, doc, signal);
 };
 
 /**

@@ -80,6 +80,11 @@ export class InterruptedError extends GdsweepError {
   }
 }
 
+/** Stop with the InterruptedError of the signal that aborted `signal`, if it did. */
+export function throwIfInterrupted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new InterruptedError(signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT');
+}
+
 /** Outputs that could not be written (full disk, read-only folder); exit 1. */
 export class OutputError extends GdsweepError {
   constructor(message: string) {

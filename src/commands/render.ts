@@ -54,7 +54,7 @@ async function carryOver(from: string, to: string, isFile: boolean): Promise<voi
   await cp(from, to, { recursive: true, preserveTimestamps: true });
 }
 
-export async function renderCommand(dirArg: string, flags: RenderFlags, io: Io): Promise<number> {
+export async function renderCommand(dirArg: string, flags: RenderFlags, io: Io, signal?: AbortSignal): Promise<number> {
   const dir = await sweepFolder(dirArg);
   // Read and check before touching anything: a bad results.json changes nothing.
   const resultsFile = join(dir, 'results.json');
@@ -71,10 +71,10 @@ export async function renderCommand(dirArg: string, flags: RenderFlags, io: Io):
       if (isReportOutput(entry.name)) continue;
       await carryOver(join(dir, entry.name), join(tmp, entry.name), entry.isFile());
     }
-    const out = await writeReport(tmp, doc);
+    const out = await writeReport(tmp, doc, signal);
     written = out.files;
     warnings = out.warnings;
-  });
+  }, signal ? { signal } : {});
   if (flags.json) {
     io.out(JSON.stringify({ dir, name: doc.sweep.name, runs: doc.runs.length, files: written, warnings }, null, 2) + '\n');
   } else if (!flags.quiet) {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../errors.js';
+import { InterruptedError, throwIfInterrupted, UserError } from '../errors.js';
 import { executePlan, type ExecutePlanOptions } from '../execute.js';
 import type { Plan } from '../plan/plan.js';
 import { runParams } from '../plan/plan.js';
@@ -120,12 +120,18 @@ export async function runCommand(files: string[], flags: RunFlags, io: Io, repor
   }
   const abort = new AbortController();
   const onSignal = (sig: 'SIGINT' | 'SIGTERM') => () => {
-    // A second signal while stopping means "now": the journal is already on disk.
-    if (abort.signal.aborted) process.exit(sig === 'SIGINT' ? 130 : 143);
+    // A second signal while stopping means "now": the journal is already on disk, and
+    // the exit hooks remove this process's temporary folders and locks.
+    if (abort.signal.aborted) {
+      io.err(`gdsweep: ${new InterruptedError(sig).message}\n`);
+      process.exit(sig === 'SIGINT' ? 130 : 143);
+    }
     abort.abort(sig);
   };
   const onInt = onSignal('SIGINT');
   const onTerm = onSignal('SIGTERM');
+  // Installed until every file is written: a signal at any point ends with 130/143 and
+  // either the previous outputs or complete new ones.
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
   const pool = new WorkerPool(flags.workers ?? defaultWorkers());
@@ -134,24 +140,35 @@ export async function runCommand(files: string[], flags: RunFlags, io: Io, repor
   const say = (s: string) => {
     if (!flags.quiet && !flags.json) io.out(s);
   };
+  const wantIndex = flags.report && !shard;
   try {
     // Links where gdsweep would write are refused before any work is done.
-    if (flags.report && !shard) refuseLink(join(flags.out, 'index.html'));
+    if (wantIndex) refuseLink(join(flags.out, 'index.html'));
     for (const { config, plan } of entries) {
+      throwIfInterrupted(abort.signal);
       const target = outputFolder(flags.out, config.name, shard);
+      const journalFile = journalPath(flags.out, config.name, shard);
       refuseLink(target);
-      refuseLink(journalPath(flags.out, config.name, shard));
+      refuseLink(journalFile);
       // One run per output folder: the lock covers the folder, its temporary names and the journal.
       const lock = acquireLock(target);
       try {
+        const journal = new Journal(journalFile, {
+          format: JOURNAL_FORMAT,
+          hash: plan.hash,
+          version: VERSION,
+          shard: shard ? shardLabel(shard) : null,
+        });
         const wantReport = flags.report && !shard;
         if (!flags.force && upToDate(target, plan, shard, wantReport)) {
           const doc = readResults(target);
           // The results are reused; the report is rebuilt from them so it is always this version's.
           if (wantReport) {
             const { renderCommand } = await import('./render.js');
-            await renderCommand(target, { quiet: true, json: false }, io);
+            await renderCommand(target, { quiet: true, json: false }, io, abort.signal);
           }
+          // This plan's journal, left by a run stopped after its folder was in place (e.g. --force), has served.
+          journal.removeIfServed();
           say(`${config.name}: results of this plan (${plan.hash}) are already in ${target}; reused them (--force recomputes)\n`);
           summaries.push({ name: config.name, out: target, runs: doc.runs.length, counts: doc.counts, reused: true });
           if (flags['fail-on'] === 'divergent' && doc.counts.divergent > 0) failed = true;
@@ -159,21 +176,14 @@ export async function runCommand(files: string[], flags: RunFlags, io: Io, repor
           continue;
         }
         const started = process.hrtime.bigint();
-        const journal = new Journal(journalPath(flags.out, config.name, shard), {
-          format: JOURNAL_FORMAT,
-          hash: plan.hash,
-          version: VERSION,
-          shard: shard ? shardLabel(shard) : null,
-        });
         const opts: ExecutePlanOptions = { pool, quiet: flags.quiet || flags.json, signal: abort.signal, journal };
         if (shard) opts.tracks = shardTracks(plan.tracks, shard);
         const { table, objective, resumedTracks, journalDamaged, journalDiscarded } = await executePlan(plan, opts);
         const computed = process.hrtime.bigint();
-        const journalFile = journal.path;
         if (journalDiscarded) io.err(`gdsweep: ${config.name}: journal: ${journalFile} was left by another plan, version or format (or its header is damaged); discarded, starting afresh\n`);
         if (journalDamaged > 0) io.err(`gdsweep: ${config.name}: journal: ${journalDamaged} damaged record(s) dropped, recomputing their tracks (${journalFile})\n`);
         if (resumedTracks > 0) say(`${config.name}: resumed: ${resumedTracks} of ${(opts.tracks ?? plan.tracks).length} tracks were already done\n`);
-        const write: Parameters<typeof writeSweepFolder>[3] = { curvature: objective.curvature, report: wantReport ? report : null };
+        const write: Parameters<typeof writeSweepFolder>[3] = { curvature: objective.curvature, report: wantReport ? report : null, signal: abort.signal };
         if (shard) write.shard = shard;
         await writeSweepFolder(target, plan, table, write);
         journal.remove();
@@ -195,15 +205,18 @@ export async function runCommand(files: string[], flags: RunFlags, io: Io, repor
         lock.release();
       }
     }
+    if (wantIndex) {
+      throwIfInterrupted(abort.signal);
+      const { writeBatchIndex } = await import('../results/batch-index.js');
+      const index = writeBatchIndex(flags.out);
+      if (entries.length > 1) say(`index: ${index}\n`);
+    }
+    // A signal that came while the last files were written: they are complete, but the run was asked to stop.
+    throwIfInterrupted(abort.signal);
   } finally {
+    await pool.destroy();
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);
-    await pool.destroy();
-  }
-  if (flags.report && !shard) {
-    const { writeBatchIndex } = await import('../results/batch-index.js');
-    const index = writeBatchIndex(flags.out);
-    if (entries.length > 1) say(`index: ${index}\n`);
   }
   if (flags.json) io.out(JSON.stringify({ sweeps: summaries }, null, 2) + '\n');
   return failed ? 1 : 0;

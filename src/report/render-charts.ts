@@ -14,6 +14,7 @@ import { registerFont, type Canvas } from 'canvas';
 import * as vega from 'vega';
 import { compile } from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
+import { throwIfInterrupted } from '../errors.js';
 import { FONT_FAMILY, type ChartSpec, type JsonObject } from './specs.js';
 
 /** PNGs at twice the CSS pixel size, for sharp text on high-density screens and in documents. */
@@ -121,9 +122,15 @@ export async function renderChart(spec: ChartSpec, warnings: string[] = []): Pro
   }
 }
 
-/** Charts one after another: rendering is CPU-bound and vega's SVG ids are global state. */
-export async function renderCharts(specs: readonly ChartSpec[], warnings: string[] = []): Promise<RenderedChart[]> {
+/**
+ * Charts one after another: rendering is CPU-bound and vega's SVG ids are
+ * global state. An aborted `signal` stops between charts (InterruptedError).
+ */
+export async function renderCharts(specs: readonly ChartSpec[], warnings: string[] = [], signal?: AbortSignal): Promise<RenderedChart[]> {
   const out: RenderedChart[] = [];
-  for (const s of specs) out.push(await renderChart(s, warnings));
+  for (const s of specs) {
+    throwIfInterrupted(signal);
+    out.push(await renderChart(s, warnings));
+  }
   return out;
 }

@@ -7,6 +7,7 @@
  * -> page and summary -> files, each write awaited and synced.
  */
 import { join } from 'node:path';
+import { throwIfInterrupted } from '../errors.js';
 import { writeFileDurable } from '../results/atomic.js';
 import type { ResultsDocument } from '../results/format.js';
 import { pageAssets } from './assets.js';
@@ -24,17 +25,25 @@ export interface ReportOutput {
   warnings: string[];
 }
 
-/** Each file is new and fsynced (writeFileDurable), so a report swapped in after a crash is whole. */
-export async function writeReport(dir: string, doc: ResultsDocument): Promise<ReportOutput> {
+/**
+ * Each file is new and fsynced (writeFileDurable), so a report swapped in
+ * after a crash is whole. An aborted `signal` (SIGINT/SIGTERM) stops the
+ * writing between phases with an InterruptedError.
+ */
+export async function writeReport(dir: string, doc: ResultsDocument, signal?: AbortSignal): Promise<ReportOutput> {
   const model = buildReportModel(doc);
   const warnings: string[] = [];
-  const charts = await renderCharts(chartSpecs(model), warnings);
+  throwIfInterrupted(signal);
+  const charts = await renderCharts(chartSpecs(model), warnings, signal);
+  throwIfInterrupted(signal);
   const html = renderHtml(model, charts, await pageAssets());
   const files: string[] = [];
   for (const c of charts) {
+    throwIfInterrupted(signal);
     writeFileDurable(join(dir, c.spec.png), c.png);
     files.push(c.spec.png);
   }
+  throwIfInterrupted(signal);
   writeFileDurable(join(dir, REPORT_FILES.page), html);
   writeFileDurable(join(dir, REPORT_FILES.summary), renderSummary(model));
   files.push(REPORT_FILES.page, REPORT_FILES.summary);
@@ -42,6 +51,6 @@ export async function writeReport(dir: string, doc: ResultsDocument): Promise<Re
 }
 
 /** The ReportWriter that `gdsweep run` passes to writeSweepFolder. */
-export async function reportWriter(dir: string, doc: ResultsDocument): Promise<void> {
-  await writeReport(dir, doc);
+export async function reportWriter(dir: string, doc: ResultsDocument, signal?: AbortSignal): Promise<void> {
+  await writeReport(dir, doc, signal);
 }

@@ -8,6 +8,7 @@
  */
 import { closeSync, fsyncSync, mkdirSync, readdirSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { throwIfInterrupted } from '../errors.js';
 import { createFile, createFolder, dropTemp, isOwnTemp, lstatOrNull, outputError, ownTemp, refuseLink, releaseTemp, writeAll } from './files.js';
 import { acquireLock, pidAlive } from './lock.js';
 import { isSystemError } from '../errors.js';
@@ -114,10 +115,16 @@ function asOutput(target: string, err: unknown): unknown {
   return isSystemError(err) ? outputError(target, err) : err;
 }
 
+export interface CommitOptions {
+  /** Aborted by SIGINT/SIGTERM: the fill is abandoned and the previous folder stays. */
+  signal?: AbortSignal;
+}
+
 /** Fill a fresh temporary folder, then swap it in for `target`. */
-export async function commitFolder(target: string, fill: (dir: string) => Promise<void>): Promise<void> {
+export async function commitFolder(target: string, fill: (dir: string) => Promise<void>, opts: CommitOptions = {}): Promise<void> {
   const tmp = asideName(target, 'tmp', process.pid);
   const old = asideName(target, 'old', process.pid);
+  throwIfInterrupted(opts.signal);
   try {
     mkdirSync(dirname(target), { recursive: true });
   } catch (err) {
@@ -136,6 +143,7 @@ export async function commitFolder(target: string, fill: (dir: string) => Promis
     }
     try {
       await fill(tmp);
+      throwIfInterrupted(opts.signal);
     } catch (err) {
       dropTemp(tmp);
       throw asOutput(target, err);

@@ -24,7 +24,7 @@
  * interrupted run is reopened for append with O_NOFOLLOW after checking it
  * is a regular file owned by this user and the very file that was read.
  */
-import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, readFileSync, readSync, renameSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { CLASS_CODE, CLASSES, REASON_CODE, REASONS, type Reason } from '../engine/classify.js';
@@ -325,6 +325,24 @@ export class Journal {
   close(): void {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
+  }
+
+  /** Remove the journal if it is one of this plan (left by a run stopped after its folder was in place). */
+  removeIfServed(): void {
+    const f = openOwnFile(this.path, constants.O_RDONLY);
+    if (!f) return;
+    const head = Buffer.alloc(4096);
+    let n: number;
+    try {
+      n = readSync(f.fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(f.fd);
+    }
+    const nl = head.subarray(0, n).indexOf(0x0a);
+    if (nl >= 0 && head.subarray(0, nl).toString('utf8') === JSON.stringify(this.header)) {
+      this.ino = f.stat.ino;
+      this.remove();
+    }
   }
 
   /** The run finished and its outputs are in place: the journal has served. Only our own file is removed. */

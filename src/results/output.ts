@@ -10,18 +10,20 @@ import { describeSweep, planStamp, writeResultsFiles, type ResultsDocument } fro
 import { readResults } from './read.js';
 import type { RunTable } from './table.js';
 
-export type ReportWriter = (dir: string, doc: ResultsDocument) => Promise<void>;
+export type ReportWriter = (dir: string, doc: ResultsDocument, signal?: AbortSignal) => Promise<void>;
 
 export interface WriteOptions {
   curvature: number | null;
   shard?: { index: number; count: number };
   report?: ReportWriter | null;
+  /** SIGINT/SIGTERM: abandon the new folder (the previous one stays) and throw InterruptedError. */
+  signal?: AbortSignal;
 }
 
 export async function writeSweepFolder(target: string, plan: Plan, table: RunTable, opts: WriteOptions): Promise<void> {
   await commitFolder(target, async (dir) => {
     const sweep = describeSweep(plan, opts.curvature);
     writeResultsFiles(join(dir, 'results.json'), join(dir, 'results.csv'), plan, table, sweep, planStamp(plan, opts.shard));
-    if (opts.report) await opts.report(dir, readResults(join(dir, 'results.json')));
-  });
+    if (opts.report) await opts.report(dir, readResults(join(dir, 'results.json')), opts.signal);
+  }, opts.signal ? { signal: opts.signal } : {});
 }
