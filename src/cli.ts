@@ -47,7 +47,7 @@ export function buildCli(argv: string[], io: Io, setCode: (code: number) => void
       (c) =>
         c
           .positional('files', { type: 'string', array: true, demandOption: true })
-          .option('out', { type: 'string', default: 'reports', describe: 'output folder' })
+          .option('out', { type: 'string', default: 'reports', describe: 'folder that receives the output folder <name>/ (a shard: <name>.shard-i-of-n/)' })
           .option('workers', { type: 'number', describe: 'worker threads (default: available cores)' })
           .option('report', { type: 'boolean', default: true, describe: 'write the HTML/PNG report (--no-report: results only)' })
           .option('fail-on', { choices: ['divergent', 'slow', 'none'] as const, describe: 'exit 1 when a run is of this class (slow: slow or divergent)' })
@@ -96,7 +96,7 @@ export function buildCli(argv: string[], io: Io, setCode: (code: number) => void
       (c) =>
         c
           .positional('dirs', { type: 'string', array: true, demandOption: true })
-          .option('out', { type: 'string', default: 'reports', describe: 'output folder' })
+          .option('out', { type: 'string', default: 'reports', describe: 'folder that receives the merged output folder <name>/' })
           .option('report', { type: 'boolean', default: true, describe: 'write the report (--no-report: results only)' }),
       async (a) => {
         const { mergeCommand } = await import('./commands/merge.js');
@@ -112,7 +112,7 @@ export function buildCli(argv: string[], io: Io, setCode: (code: number) => void
           .positional('new', { type: 'string', demandOption: true, describe: 'results folder or results.json' })
           .option('fail-on', { choices: ['regression', 'none'] as const, describe: 'exit 1 when a run got worse' })
           .option('common', { type: 'boolean', default: false, describe: 'compare only the runs both grids share' })
-          .option('out', { type: 'string', describe: 'also write compare.md and compare.html into this folder' }),
+          .option('out', { type: 'string', describe: 'also write <new-name>.compare/ (compare.md, compare.html) into this folder' }),
       async (a) => {
         const { compareCommand } = await import('./commands/compare.js');
         const flags: Parameters<typeof compareCommand>[2] = { common: a.common, json: a.json, quiet: a.quiet };
