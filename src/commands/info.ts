@@ -2,6 +2,7 @@ import { sweepJsonSchema } from '../config/schema.js';
 import { BUILTINS } from '../objective/builtins.js';
 import { deriveExpression } from '../objective/objective.js';
 import { parseExpression } from '../objective/grammar.js';
+import { samplePoints } from '../objective/check.js';
 import type { Io } from './common.js';
 
 export function schemaCommand(io: Io): number {
@@ -13,7 +14,7 @@ export function objectivesCommand(io: Io, json: boolean): number {
   const rows = BUILTINS.map((b) => ({
     name: b.name,
     expr: b.expr,
-    derivative: deriveExpression(parseExpression(b.expr)),
+    derivative: deriveExpression(parseExpression(b.expr), samplePoints(b.domain)),
     domain: b.domain,
     minima: b.minima,
     description: b.description,
