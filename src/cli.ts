@@ -8,6 +8,7 @@ import { isUserFacing, UserError } from './errors.js';
 import { processIo, type Io } from './io.js';
 import { VERSION } from './version.js';
 import type { ReportWriter } from './results/output.js';
+import type { LimitFlags } from './commands/common.js';
 
 const LIMIT_OPTIONS = {
   'max-steps': { type: 'number', default: 1e10, describe: 'refuse plans with more descent steps than this' },
@@ -17,11 +18,20 @@ const LIMIT_OPTIONS = {
   'max-expr-depth': { type: 'number', default: 64, describe: 'refuse expressions nested deeper than this' },
 } as const;
 
-/** The report modules (vega, canvas) load only when a report is written. */
-const lazyReportWriter: ReportWriter = async (dir, doc) => {
-  const { reportWriter } = await import('./report/writer.js');
-  await reportWriter(dir, doc);
-};
+/** The report modules (vega, canvas) load only when a report is written; the objective is compiled under the command line's limits. */
+function lazyReportWriter(limits: Partial<LimitFlags>): ReportWriter {
+  return async (dir, doc) => {
+    const [{ reportWriter }, { grammarLimits }] = await Promise.all([import('./report/writer.js'), import('./commands/common.js')]);
+    await reportWriter(dir, doc, grammarLimits(limits));
+  };
+}
+
+/** The limit flags as given (or defaulted) on the command line. */
+function limitFlags(a: Partial<LimitFlags>): Partial<LimitFlags> {
+  const out: Partial<LimitFlags> = {};
+  for (const k of Object.keys(LIMIT_OPTIONS) as (keyof LimitFlags)[]) if (a[k] !== undefined) out[k] = a[k];
+  return out;
+}
 
 function positiveInt(name: string, v: unknown): void {
   if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 1)) {
@@ -60,7 +70,7 @@ export function buildCli(argv: string[], io: Io, setCode: (code: number) => void
         if (a.workers !== undefined) flags.workers = a.workers;
         if (a['fail-on'] !== undefined) flags['fail-on'] = a['fail-on'];
         if (a.shard !== undefined) flags.shard = a.shard;
-        setCode(await runCommand(a.files, flags, io, lazyReportWriter));
+        setCode(await runCommand(a.files, flags, io, lazyReportWriter(a)));
       },
     )
     .command(
@@ -87,7 +97,7 @@ export function buildCli(argv: string[], io: Io, setCode: (code: number) => void
       (c) => c.positional('dir', { type: 'string', demandOption: true }),
       async (a) => {
         const { renderCommand } = await import('./commands/render.js');
-        setCode(await renderCommand(a.dir, a, io));
+        setCode(await renderCommand(a.dir, { quiet: a.quiet, json: a.json, ...limitFlags(a) }, io));
       },
     )
     .command(
@@ -100,7 +110,7 @@ export function buildCli(argv: string[], io: Io, setCode: (code: number) => void
           .option('report', { type: 'boolean', default: true, describe: 'write the report (--no-report: results only)' }),
       async (a) => {
         const { mergeCommand } = await import('./commands/merge.js');
-        setCode(await mergeCommand(a.dirs, { out: a.out, quiet: a.quiet, report: a.report }, io, lazyReportWriter));
+        setCode(await mergeCommand(a.dirs, { out: a.out, quiet: a.quiet, report: a.report, ...limitFlags(a) }, io, lazyReportWriter(a)));
       },
     )
     .command(
@@ -115,7 +125,7 @@ export function buildCli(argv: string[], io: Io, setCode: (code: number) => void
           .option('out', { type: 'string', describe: 'also write <new-name>.compare/ (compare.md, compare.html) into this folder' }),
       async (a) => {
         const { compareCommand } = await import('./commands/compare.js');
-        const flags: Parameters<typeof compareCommand>[2] = { common: a.common, json: a.json, quiet: a.quiet };
+        const flags: Parameters<typeof compareCommand>[2] = { common: a.common, json: a.json, quiet: a.quiet, ...limitFlags(a) };
         if (a['fail-on'] !== undefined) flags['fail-on'] = a['fail-on'];
         if (a.out !== undefined) flags.out = a.out;
         setCode(await compareCommand(a.base, a.new, flags, io));

@@ -4,9 +4,9 @@ import { compareResults } from '../results/compare.js';
 import { compareHtml, compareMarkdown } from '../results/compare-render.js';
 import { commitFolder, writeFileDurable } from '../results/atomic.js';
 import { readResults } from '../results/read.js';
-import type { Io } from './common.js';
+import type { Io, LimitFlags } from './common.js';
 
-export interface CompareFlags {
+export interface CompareFlags extends Partial<LimitFlags> {
   'fail-on'?: 'regression' | 'none';
   common: boolean;
   out?: string;

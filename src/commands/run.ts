@@ -11,7 +11,7 @@ import { writeSweepFolder, type ReportWriter } from '../results/output.js';
 import { readResults } from '../results/read.js';
 import { countClasses, reasonName, type RunTable } from '../results/table.js';
 import { VERSION } from '../version.js';
-import { formatCount, loadAndPlan, type Io, type LimitFlags } from './common.js';
+import { formatCount, grammarLimits, loadAndPlan, type Io, type LimitFlags } from './common.js';
 
 export interface RunFlags extends Partial<LimitFlags> {
   out: string;
@@ -131,7 +131,7 @@ export async function runCommand(files: string[], flags: RunFlags, io: Io, repor
         // The results are reused; the report is rebuilt from them so it is always this version's.
         if (wantReport) {
           const { renderCommand } = await import('./render.js');
-          await renderCommand(target, { quiet: true, json: false }, io);
+          await renderCommand(target, { ...flags, quiet: true, json: false }, io);
         }
         say(`${config.name}: results of this plan (${plan.hash}) are already in ${target}; reused them (--force recomputes)\n`);
         summaries.push({ name: config.name, out: target, runs: doc.runs.length, counts: doc.counts, reused: true });
@@ -146,7 +146,7 @@ export async function runCommand(files: string[], flags: RunFlags, io: Io, repor
         version: VERSION,
         shard: shard ? shardLabel(shard) : null,
       });
-      const opts: ExecutePlanOptions = { pool, quiet: flags.quiet || flags.json, signal: abort.signal, journal };
+      const opts: ExecutePlanOptions = { pool, quiet: flags.quiet || flags.json, signal: abort.signal, journal, grammar: grammarLimits(flags) };
       if (shard) opts.tracks = shardTracks(plan.tracks, shard);
       const { table, objective, resumedTracks } = await executePlan(plan, opts);
       if (resumedTracks > 0) say(`${config.name}: resumed: ${resumedTracks} of ${(opts.tracks ?? plan.tracks).length} tracks were already done\n`);

@@ -9,6 +9,7 @@
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ResultsDocument } from '../results/format.js';
+import { DEFAULT_GRAMMAR_LIMITS, type GrammarLimits } from '../objective/grammar.js';
 import { pageAssets } from './assets.js';
 import { renderHtml } from './html.js';
 import { buildReportModel } from './model.js';
@@ -35,8 +36,9 @@ async function writeDurable(path: string, data: string | Uint8Array): Promise<vo
   }
 }
 
-export async function writeReport(dir: string, doc: ResultsDocument): Promise<ReportOutput> {
-  const model = buildReportModel(doc);
+/** `grammar`: the expression limits of the command line, under which the objective is compiled again. */
+export async function writeReport(dir: string, doc: ResultsDocument, grammar: GrammarLimits = DEFAULT_GRAMMAR_LIMITS): Promise<ReportOutput> {
+  const model = buildReportModel(doc, grammar);
   const warnings: string[] = [];
   const charts = await renderCharts(chartSpecs(model), warnings);
   const html = renderHtml(model, charts, await pageAssets());
@@ -51,7 +53,7 @@ export async function writeReport(dir: string, doc: ResultsDocument): Promise<Re
   return { files, warnings };
 }
 
-/** The ReportWriter that `gdsweep run` passes to writeSweepFolder. */
-export async function reportWriter(dir: string, doc: ResultsDocument): Promise<void> {
-  await writeReport(dir, doc);
+/** The ReportWriter that `gdsweep run` and `merge` pass to writeSweepFolder. */
+export async function reportWriter(dir: string, doc: ResultsDocument, grammar: GrammarLimits = DEFAULT_GRAMMAR_LIMITS): Promise<void> {
+  await writeReport(dir, doc, grammar);
 }
