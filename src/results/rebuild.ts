@@ -104,13 +104,18 @@ export function readRunsInto(dir: string, table: RunTable): number[] {
     throw new UserError(`${file}: not a gdsweep results.csv`);
   }
   const ids: number[] = [];
+  const seen = new Map<number, number>();
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i] as string;
     if (!line) continue;
     const f = parseCsvLine(line);
     const where = `${file}:${i + 1}`;
     const id = Number(f[0]);
-    if (!Number.isInteger(id) || id < 0 || id >= table.runCount) throw new UserError(`${where}: run id ${f[0]} is not in the plan`);
+    if (f[0] === '' || !Number.isInteger(id) || id < 0 || id >= table.runCount) throw new UserError(`${where}: run id ${f[0]} is not in the plan`);
+    // A repeated id would overwrite the first row and leave another run out of the merge.
+    const first = seen.get(id);
+    if (first !== undefined) throw new UserError(`${where}: run id ${id} is given twice (first at line ${first})`);
+    seen.set(id, i + 1);
     const k = CLASSES.indexOf(f[9] as RunClass);
     const r = REASONS.indexOf(f[10] as Reason);
     if (k < 0 || r < 0) throw new UserError(`${where}: unknown class or reason`);
