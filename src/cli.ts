@@ -21,6 +21,8 @@ const LIMIT_OPTIONS = {
 } as const;
 type LimitName = keyof typeof LIMIT_OPTIONS;
 const LIMIT_NAMES = Object.keys(LIMIT_OPTIONS) as LimitName[];
+/** The limits that apply to reading results back (render, compare): no sweep file, no steps to run. */
+const READ_LIMITS: readonly LimitName[] = ['max-runs', 'max-expr-length', 'max-expr-depth'];
 
 /**
  * Every command, in the order `gdsweep` lists them. The builder adds only that
@@ -47,11 +49,13 @@ export function commandList(): string {
   return ['usage: gdsweep <command> [options]', '', 'commands:', ...COMMANDS.map(([u, d]) => `  gdsweep ${u.padEnd(width)}  ${d}`), '', 'gdsweep <command> --help shows a command\'s options'].join('\n');
 }
 
-/** The report modules (vega, canvas) load only when a report is written. */
-const lazyReportWriter: ReportWriter = async (dir, doc, signal) => {
-  const { reportWriter } = await import('./report/writer.js');
-  await reportWriter(dir, doc, signal);
-};
+/** The report modules (vega, canvas) load only when a report is written; the objective is compiled under the command line's limits. */
+function lazyReportWriter(limits: Partial<LimitFlags>): ReportWriter {
+  return async (dir, doc, signal) => {
+    const [{ reportWriter }, { grammarLimits }] = await Promise.all([import('./report/writer.js'), import('./commands/common.js')]);
+    await reportWriter(dir, doc, signal, grammarLimits(limits));
+  };
+}
 
 /**
  * More workers than this only adds memory (each holds its own heap) and
@@ -185,7 +189,7 @@ export function buildCli(argv: string[], io: Io, setCode: (code: number) => void
         if (workers !== undefined) flags.workers = workers;
         if (a['fail-on'] !== undefined) flags['fail-on'] = a['fail-on'];
         if (a.shard !== undefined) flags.shard = a.shard;
-        setCode(await runCommand(a.files, flags, io, lazyReportWriter));
+        setCode(await runCommand(a.files, flags, io, lazyReportWriter(flags)));
       },
     )
     .command(
@@ -209,10 +213,10 @@ export function buildCli(argv: string[], io: Io, setCode: (code: number) => void
     .command(
       COMMANDS[3][0],
       describe('render <dir>'),
-      (c) => track(c.positional('dir', { type: 'string', demandOption: true }).option('quiet', QUIET).option('json', JSON_FLAG)),
+      (c) => track(withLimits(c.positional('dir', { type: 'string', demandOption: true }).option('quiet', QUIET).option('json', JSON_FLAG), READ_LIMITS)),
       async (a) => {
         const { renderCommand } = await import('./commands/render.js');
-        setCode(await renderCommand(a.dir, { quiet: a.quiet, json: a.json }, io));
+        setCode(await renderCommand(a.dir, { quiet: a.quiet, json: a.json, ...limitFlags(a) }, io));
       },
     )
     .command(
@@ -220,16 +224,20 @@ export function buildCli(argv: string[], io: Io, setCode: (code: number) => void
       describe('merge <dirs..>'),
       (c) =>
         track(
-          c
-            .positional('dirs', { type: 'string', array: true, demandOption: true })
-            .option('out', { type: 'string', default: 'reports', describe: 'folder that receives <name>/' })
-            .option('report', { type: 'boolean', default: true, describe: 'write the report (--no-report: results only)' })
-            .option('quiet', QUIET)
-            .option('json', JSON_FLAG),
+          withLimits(
+            c
+              .positional('dirs', { type: 'string', array: true, demandOption: true })
+              .option('out', { type: 'string', default: 'reports', describe: 'folder that receives the merged output folder <name>/' })
+              .option('report', { type: 'boolean', default: true, describe: 'write the report (--no-report: results only)' })
+              .option('quiet', QUIET)
+              .option('json', JSON_FLAG),
+            ['max-steps', ...READ_LIMITS],
+          ),
         ),
       async (a) => {
         const { mergeCommand } = await import('./commands/merge.js');
-        setCode(await mergeCommand(a.dirs, { out: a.out, quiet: a.quiet, report: a.report, json: a.json }, io, lazyReportWriter));
+        const limits = limitFlags(a);
+        setCode(await mergeCommand(a.dirs, { out: a.out, quiet: a.quiet, report: a.report, json: a.json, ...limits }, io, lazyReportWriter(limits)));
       },
     )
     .command(
@@ -237,18 +245,21 @@ export function buildCli(argv: string[], io: Io, setCode: (code: number) => void
       describe('compare <base> <new>'),
       (c) =>
         track(
-          c
-            .positional('base', { type: 'string', demandOption: true, describe: 'results folder or results.json' })
-            .positional('new', { type: 'string', demandOption: true, describe: 'results folder or results.json' })
-            .option('fail-on', { choices: ['regression', 'none'] as const, describe: 'exit 1 when a run got worse' })
-            .option('common', { type: 'boolean', default: false, describe: 'compare only the runs both grids share' })
-            .option('out', { type: 'string', describe: 'also write compare.md and compare.html into this folder' })
-            .option('quiet', QUIET)
-            .option('json', JSON_FLAG),
+          withLimits(
+            c
+              .positional('base', { type: 'string', demandOption: true, describe: 'results folder or results.json' })
+              .positional('new', { type: 'string', demandOption: true, describe: 'results folder or results.json' })
+              .option('fail-on', { choices: ['regression', 'none'] as const, describe: 'exit 1 when a run got worse' })
+              .option('common', { type: 'boolean', default: false, describe: 'compare only the runs both grids share' })
+              .option('out', { type: 'string', describe: 'also write <new-name>.compare/ (compare.md, compare.html) into this folder' })
+              .option('quiet', QUIET)
+              .option('json', JSON_FLAG),
+            READ_LIMITS,
+          ),
         ),
       async (a) => {
         const { compareCommand } = await import('./commands/compare.js');
-        const flags: Parameters<typeof compareCommand>[2] = { common: a.common, json: a.json, quiet: a.quiet };
+        const flags: Parameters<typeof compareCommand>[2] = { common: a.common, json: a.json, quiet: a.quiet, ...limitFlags(a) };
         if (a['fail-on'] !== undefined) flags['fail-on'] = a['fail-on'];
         if (a.out !== undefined) flags.out = a.out;
         setCode(await compareCommand(a.base, a.new, flags, io));

@@ -4,6 +4,7 @@
  * they arrive and a rerun only does the tracks still missing.
  */
 import { compileObjective, type CompiledObjective } from './objective/objective.js';
+import type { GrammarLimits } from './objective/grammar.js';
 import type { Plan, Track } from './plan/plan.js';
 import { executeTracks, WorkerPool, type ExecuteOptions } from './pool/pool.js';
 import { createProgress } from './pool/progress.js';
@@ -18,6 +19,8 @@ export interface ExecutePlanOptions {
   tracks?: Track[];
   journal?: Journal;
   lanes?: number;
+  /** The expression limits the sweep was loaded with (--max-expr-length, --max-expr-depth). */
+  grammar?: GrammarLimits;
 }
 
 export interface Execution {
@@ -32,7 +35,7 @@ export interface Execution {
 }
 
 export async function executePlan(plan: Plan, opts: ExecutePlanOptions = {}): Promise<Execution> {
-  const objective = compileObjective(plan.config.objective);
+  const objective = compileObjective(plan.config.objective, opts.grammar);
   const table = createTable(plan.runCount);
   let tracks = opts.tracks ?? plan.tracks;
   let resumedTracks = 0;

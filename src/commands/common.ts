@@ -2,6 +2,7 @@
 import { loadSweep, DEFAULT_LOAD_LIMITS, type LoadLimits } from '../config/load.js';
 import type { SweepConfig } from '../config/types.js';
 import { buildPlan, DEFAULT_PLAN_LIMITS, type Plan, type PlanLimits } from '../plan/plan.js';
+import { DEFAULT_GRAMMAR_LIMITS, type GrammarLimits } from '../objective/grammar.js';
 
 export type { Io } from '../io.js';
 
@@ -20,6 +21,14 @@ export function loadLimits(f: Partial<LimitFlags>): LoadLimits {
     maxLength: f['max-expr-length'] ?? DEFAULT_LOAD_LIMITS.maxLength,
     maxDepth: f['max-expr-depth'] ?? DEFAULT_LOAD_LIMITS.maxDepth,
     maxAxisValues: f['max-runs'] ?? DEFAULT_LOAD_LIMITS.maxAxisValues,
+  };
+}
+
+/** The expression limits of the command line, for every place that parses an expression again (workers, merge, render). */
+export function grammarLimits(f: Partial<LimitFlags>): GrammarLimits {
+  return {
+    maxLength: f['max-expr-length'] ?? DEFAULT_GRAMMAR_LIMITS.maxLength,
+    maxDepth: f['max-expr-depth'] ?? DEFAULT_GRAMMAR_LIMITS.maxDepth,
   };
 }
 

@@ -1,11 +1,12 @@
 import { join } from 'node:path';
+import { UserError } from '../errors.js';
 import { compareResults } from '../analysis/compare.js';
 import { compareHtml, compareMarkdown } from '../report/compare-page.js';
 import { commitFolder, writeFileDurable } from '../results/atomic.js';
 import { readResults } from '../results/read.js';
-import type { Io } from './common.js';
+import type { Io, LimitFlags } from './common.js';
 
-export interface CompareFlags {
+export interface CompareFlags extends Partial<LimitFlags> {
   'fail-on'?: 'regression' | 'none';
   common: boolean;
   out?: string;
@@ -13,13 +14,28 @@ export interface CompareFlags {
   quiet: boolean;
 }
 
+/** Sweep names as run accepts them: safe as one path component. */
+const SWEEP_NAME = /^[a-z0-9][a-z0-9_-]*$/;
+
+/**
+ * The folder compare writes inside --out: named after the new sweep, so
+ * `--out reports` puts `reports/seed.compare/` beside `reports/seed/`, as
+ * run and merge put their folders inside --out. --out itself is never
+ * replaced.
+ */
+export function compareFolder(out: string, nextName: string): string {
+  if (!SWEEP_NAME.test(nextName)) throw new UserError(`the new results name their sweep ${JSON.stringify(nextName)}, which is not a sweep name ([a-z0-9][a-z0-9_-]*)`);
+  return join(out, `${nextName}.compare`);
+}
+
 /** Exit 1 only when asked to fail on a regression and one happened. */
 export async function compareCommand(base: string, next: string, flags: CompareFlags, io: Io): Promise<number> {
   const c = compareResults(readResults(base), readResults(next), { common: flags.common });
   const md = compareMarkdown(c, base, next);
-  if (flags.out) {
+  if (flags.out !== undefined) {
+    const target = compareFolder(flags.out, c.nextName);
     const html = compareHtml(c, base, next);
-    await commitFolder(flags.out, async (dir) => {
+    await commitFolder(target, async (dir) => {
       writeFileDurable(join(dir, 'compare.md'), md);
       writeFileDurable(join(dir, 'compare.html'), html);
     });

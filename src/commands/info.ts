@@ -4,6 +4,7 @@ import { deriveExpression } from '../objective/objective.js';
 import { parseExpression } from '../objective/grammar.js';
 import { prettyExpression } from '../objective/pretty.js';
 import { sig6 } from '../format/numbers.js';
+import { samplePoints } from '../objective/check.js';
 import type { Io } from './common.js';
 
 export function schemaCommand(io: Io): number {
@@ -15,7 +16,7 @@ export function objectivesCommand(io: Io, json: boolean): number {
   const rows = BUILTINS.map((b) => ({
     name: b.name,
     expr: b.expr,
-    derivative: deriveExpression(parseExpression(b.expr)),
+    derivative: deriveExpression(parseExpression(b.expr), samplePoints(b.domain)),
     domain: b.domain,
     minima: b.minima,
     description: b.description,

@@ -14,7 +14,7 @@ import { writeSweepFolder, type ReportWriter } from '../results/output.js';
 import { readResults } from '../results/read.js';
 import { planFromResults, readRunsInto } from '../results/rebuild.js';
 import { createTable, countClasses } from '../results/table.js';
-import type { Io } from './common.js';
+import { grammarLimits, planLimits, type Io, type LimitFlags } from './common.js';
 
 /** Result folders under the given paths: the path itself, or up to two levels below. */
 export function findResultFolders(paths: string[]): string[] {
@@ -45,7 +45,14 @@ interface ShardInput {
   doc: ResultsDocument;
 }
 
-export async function mergeCommand(paths: string[], flags: { out: string; quiet: boolean; report: boolean; json?: boolean }, io: Io, report: ReportWriter | null): Promise<number> {
+export interface MergeFlags extends Partial<LimitFlags> {
+  out: string;
+  quiet: boolean;
+  report: boolean;
+  json?: boolean;
+}
+
+export async function mergeCommand(paths: string[], flags: MergeFlags, io: Io, report: ReportWriter | null): Promise<number> {
   const inputs: ShardInput[] = findResultFolders(paths).map((dir) => ({ dir, doc: readResults(dir) }));
   const bySweep = new Map<string, ShardInput[]>();
   for (const i of inputs) {
@@ -76,7 +83,7 @@ export async function mergeCommand(paths: string[], flags: { out: string; quiet:
     }
     const missing = Array.from({ length: count }, (_, k) => k + 1).filter((k) => !seen.has(k));
     if (missing.length) throw new UserError(`${name}: missing shard${missing.length > 1 ? 's' : ''} ${missing.map((k) => `${k}/${count}`).join(', ')} (have ${[...seen.keys()].sort((a, b) => a - b).map((k) => `${k}/${count}`).join(', ')})`);
-    const plan = planFromResults(first.doc, first.dir);
+    const plan = planFromResults(first.doc, first.dir, planLimits(flags));
     const table = createTable(plan.runCount);
     for (const s of list) {
       const sh = s.doc.plan.shard as { index: number; count: number };
@@ -92,7 +99,7 @@ export async function mergeCommand(paths: string[], flags: { out: string; quiet:
   const merged: { name: string; out: string; runs: number; counts: ReturnType<typeof countClasses> }[] = [];
   for (const { name, plan, table } of jobs) {
     const target = join(flags.out, name);
-    const curvature = compileObjective(plan.config.objective).curvature;
+    const curvature = compileObjective(plan.config.objective, grammarLimits(flags)).curvature;
     await writeSweepFolder(target, plan, table, { curvature, report: flags.report ? report : null });
     const c = countClasses(table);
     merged.push({ name, out: target, runs: plan.runCount, counts: c });

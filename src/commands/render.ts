@@ -13,9 +13,9 @@ import { UserError } from '../errors.js';
 import { commitFolder } from '../results/atomic.js';
 import { readResults } from '../results/read.js';
 import { REPORT_FILES, writeReport } from '../report/writer.js';
-import type { Io } from './common.js';
+import { grammarLimits, type Io, type LimitFlags } from './common.js';
 
-export interface RenderFlags {
+export interface RenderFlags extends Partial<LimitFlags> {
   quiet: boolean;
   json: boolean;
 }
@@ -71,7 +71,7 @@ export async function renderCommand(dirArg: string, flags: RenderFlags, io: Io, 
       if (isReportOutput(entry.name)) continue;
       await carryOver(join(dir, entry.name), join(tmp, entry.name), entry.isFile());
     }
-    const out = await writeReport(tmp, doc, signal);
+    const out = await writeReport(tmp, doc, signal, grammarLimits(flags));
     written = out.files;
     warnings = out.warnings;
   }, signal ? { signal } : {});

@@ -14,7 +14,7 @@ import { readResults } from '../results/read.js';
 import { countClasses, reasonName, type RunTable } from '../results/table.js';
 import { VERSION } from '../version.js';
 import { count, fmt, plural, sig6 } from '../format/numbers.js';
-import { loadAndPlan, type Io, type LimitFlags } from './common.js';
+import { grammarLimits, loadAndPlan, type Io, type LimitFlags } from './common.js';
 
 export interface RunFlags extends Partial<LimitFlags> {
   out: string;
@@ -165,7 +165,7 @@ export async function runCommand(files: string[], flags: RunFlags, io: Io, repor
           // The results are reused; the report is rebuilt from them so it is always this version's.
           if (wantReport) {
             const { renderCommand } = await import('./render.js');
-            await renderCommand(target, { quiet: true, json: false }, io, abort.signal);
+            await renderCommand(target, { ...flags, quiet: true, json: false }, io, abort.signal);
           }
           // This plan's journal, left by a run stopped after its folder was in place (e.g. --force), has served.
           journal.removeIfServed();
@@ -176,7 +176,7 @@ export async function runCommand(files: string[], flags: RunFlags, io: Io, repor
           continue;
         }
         const started = process.hrtime.bigint();
-        const opts: ExecutePlanOptions = { pool, quiet: flags.quiet || flags.json, signal: abort.signal, journal };
+        const opts: ExecutePlanOptions = { pool, quiet: flags.quiet || flags.json, signal: abort.signal, journal, grammar: grammarLimits(flags) };
         if (shard) opts.tracks = shardTracks(plan.tracks, shard);
         const { table, objective, resumedTracks, journalDamaged, journalDiscarded } = await executePlan(plan, opts);
         const computed = process.hrtime.bigint();

@@ -6,7 +6,8 @@
 import type { z } from 'zod';
 import { SweepConfigError } from '../errors.js';
 import { ExpressionError, type GrammarLimits, DEFAULT_GRAMMAR_LIMITS, parseExpression } from '../objective/grammar.js';
-import { deriveExpression, DerivativeError } from '../objective/objective.js';
+import { chooseDerivative, derivativeCandidates, DerivativeError, expressionFunction } from '../objective/objective.js';
+import { checkDerivative, checkRange, describeDisagreement, samplePoints } from '../objective/check.js';
 import { findBuiltin, BUILTINS } from '../objective/builtins.js';
 import { arange, arangeLength, geomspace, linspace, roundHalfEven } from '../numeric/numpy.js';
 import { randomStarts } from '../numeric/random.js';
@@ -361,6 +362,43 @@ function checkGridSize(source: YamlSource, file: SweepFile, limits: LoadLimits):
   if (runs > limits.maxAxisValues) throw tooManyRuns(source.file, runs, limits.maxAxisValues);
 }
 
+/** Starts among the derivative's check points, at most this many. */
+const CHECKED_STARTS = 16;
+
+/**
+ * The derivative the sweep runs with, checked against f at points of the
+ * domain (or around the starts) and at some starts: a given one must agree;
+ * of derived candidates the first that agrees is taken.
+ */
+function checkedDerivative(
+  source: YamlSource,
+  expr: string,
+  given: string | null,
+  candidates: string[],
+  builtin: string | null,
+  domain: [number, number] | null,
+  starts: number[],
+  limits: GrammarLimits,
+): string {
+  const step = Math.max(1, Math.ceil(starts.length / CHECKED_STARTS));
+  const points = samplePoints(checkRange(domain, starts), starts.filter((_, i) => i % step === 0));
+  const f = expressionFunction(expr, limits);
+  if (given !== null) {
+    const d = checkDerivative(f, expressionFunction(given, limits), points);
+    if (d) throw source.error(['objective', 'derivative'], `objective.derivative: does not match objective.expr: ${describeDisagreement(d)}`);
+    return given;
+  }
+  try {
+    return chooseDerivative(f, candidates, points, { maxLength: Infinity, maxDepth: Infinity });
+  } catch (err) {
+    if (err instanceof DerivativeError) {
+      const at = builtin !== null ? ['objective', 'builtin'] : ['objective', 'expr'];
+      throw source.error(at, `${at.join('.')}: ${err.message}`);
+    }
+    throw err;
+  }
+}
+
 /** Parse and check a sweep from YAML text already read. */
 export function buildConfig(source: YamlSource, data: unknown, limits: LoadLimits = DEFAULT_LOAD_LIMITS): SweepConfig {
   if (data === null || data === undefined) {
@@ -382,9 +420,11 @@ export function buildConfig(source: YamlSource, data: unknown, limits: LoadLimit
   if (!parsed.success) throw issueToError(source, data, firstIssue(source, data, parsed.error.issues));
   const file = parsed.data;
 
-  // Objective.
+  // Objective. A derived derivative has candidates (simplified, raw); which
+  // one is used is decided against f once the starts are known.
   let expr: string;
-  let derivative: string;
+  let derivative: string | null = null;
+  let candidates: string[] = [];
   let builtin: string | null = null;
   let domain: [number, number] | null = file.objective.domain ?? null;
   if ('builtin' in file.objective) {
@@ -398,7 +438,7 @@ export function buildConfig(source: YamlSource, data: unknown, limits: LoadLimit
     builtin = b.name;
     expr = b.expr;
     domain = domain ?? b.domain;
-    derivative = deriveExpression(parseExpression(expr));
+    candidates = derivativeCandidates(parseExpression(expr));
   } else {
     expr = file.objective.expr;
     checkExpression(source, ['objective', 'expr'], expr, limits);
@@ -407,7 +447,7 @@ export function buildConfig(source: YamlSource, data: unknown, limits: LoadLimit
       checkExpression(source, ['objective', 'derivative'], derivative, limits);
     } else {
       try {
-        derivative = deriveExpression(parseExpression(expr, limits));
+        candidates = derivativeCandidates(parseExpression(expr, limits));
       } catch (err) {
         if (err instanceof DerivativeError) throw source.error(['objective', 'expr'], `objective.expr: ${err.message}`);
         throw err;
@@ -434,6 +474,8 @@ export function buildConfig(source: YamlSource, data: unknown, limits: LoadLimit
   } else {
     starts = expandAxis(source, ['starts'], file.starts as AxisValue, limits).values;
   }
+
+  derivative = checkedDerivative(source, expr, derivative, candidates, builtin, domain, starts, limits);
 
   const lrAxis = expandAxis(source, ['learning_rate'], file.learning_rate, limits);
   lrAxis.values.forEach((lr, i) => {

@@ -21,6 +21,7 @@ import type { RunClass } from '../engine/classify.js';
 import type { ResultsDocument, RunRecord } from '../results/format.js';
 import { panelColumns, valueText } from './grid.js';
 import { count, sig6, fmt, maxOf, plural } from '../format/numbers.js';
+import { linearDomain } from './scales.js';
 import { pointOfRun, xWidth, type StationaryKind, type StationaryModel } from './stationary.js';
 
 /** Lines (and panels) per chart: more combinations than this cannot be followed. */
@@ -233,7 +234,9 @@ export function buildBasins(doc: ResultsDocument, stationary: StationaryModel): 
   }
   // A few starts sit further in from the frame, so their points are whole and apart from it.
   const xPad = (sHi - sLo) * (starts.length <= 4 ? 0.08 : 0.03);
-  const xDomain: [number, number] = [sLo - xPad, sHi + xPad];
+  // Subnormal starts, or final x near the largest float, need a domain vega can tick.
+  const xDomain = linearDomain(sLo - xPad, sHi + xPad);
+  [yDomain[0], yDomain[1]] = linearDomain(yDomain[0], yDomain[1]);
 
   let nonFinite = 0;
   let offRange = 0;

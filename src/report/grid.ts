@@ -12,6 +12,7 @@ import { scheme } from 'vega';
 import type { RunClass } from '../engine/classify.js';
 import type { ResultsDocument, RunRecord } from '../results/format.js';
 import { sig6, fmt, maxOf, minOf, plural } from '../format/numbers.js';
+import { LOG_MAX, LOG_MIN, linearDomain, logDomain, logMid } from './scales.js';
 
 /** Upper bound on cells per map: a few MB of SVG and JSON at most, renders in seconds. */
 export const MAX_MAP_CELLS = 3000;
@@ -145,10 +146,12 @@ function edges(vals: number[], log: boolean, floor: number): { lo: number[]; hi:
     const prev = u[i - 1];
     const next = u[i + 1];
     const single = log ? 0.5 : Math.max(Math.abs(cur) * 0.5, 0.5);
-    const l = prev !== undefined ? (prev + cur) / 2 : next !== undefined ? cur - (next - cur) / 2 : cur - single;
-    const h = next !== undefined ? (cur + next) / 2 : prev !== undefined ? cur + (cur - prev) / 2 : cur + single;
-    lo.push(log ? from(l) : Math.max(floor, l));
-    hi.push(from(h));
+    // Halves first: the same numbers as (a + b) / 2, without overflow at the ends of float64.
+    const l = prev !== undefined ? prev / 2 + cur / 2 : next !== undefined ? cur - (next / 2 - cur / 2) : cur - single;
+    const h = next !== undefined ? cur / 2 + next / 2 : prev !== undefined ? cur + (cur / 2 - prev / 2) : cur + single;
+    // 10^u underflows to 0 below the subnormals and overflows past the largest float.
+    lo.push(log ? Math.min(LOG_MAX, Math.max(LOG_MIN, from(l))) : Math.min(Number.MAX_VALUE, Math.max(floor, -Number.MAX_VALUE, l)));
+    hi.push(log ? Math.min(LOG_MAX, Math.max(LOG_MIN, from(h))) : Math.min(Number.MAX_VALUE, Math.max(-Number.MAX_VALUE, h)));
   }
   return { lo, hi };
 }
@@ -192,11 +195,18 @@ export function axisScale(values: readonly number[], maxBins: number, floor = -I
     const h = hi[i1] as number;
     const first = vals[i0] as number;
     const last = vals[i1] as number;
-    const mid = i0 === i1 ? first : log ? Math.sqrt(l * h) : (l + h) / 2;
+    const mid = i0 === i1 ? first : log ? geometricMid(l, h) : l / 2 + h / 2;
     bins.push({ lo: l, hi: h, mid, first, last, values: i1 - i0 + 1 });
   }
-  const domain: [number, number] = n ? [bins[0]?.lo as number, bins[nb - 1]?.hi as number] : [0, 1];
+  const ends: [number, number] = n ? [bins[0]?.lo as number, bins[nb - 1]?.hi as number] : [0, 1];
+  const domain = log ? logDomain(...ends) : linearDomain(...ends);
   return { log, bins, binned: nb < n, ticks: nb <= 12 && nb === n ? vals : null, domain };
+}
+
+/** sqrt(l h), or its log-space form where l h underflows or overflows. */
+function geometricMid(l: number, h: number): number {
+  const p = l * h;
+  return p > 0 && Number.isFinite(p) ? Math.sqrt(p) : logMid(l, h);
 }
 
 /** Bin index for a value: bins are consecutive runs of sorted values. */

@@ -12,6 +12,7 @@
  */
 import type { RunClass } from '../engine/classify.js';
 import { compileObjective, type CompiledObjective } from '../objective/objective.js';
+import { DEFAULT_GRAMMAR_LIMITS, type GrammarLimits } from '../objective/grammar.js';
 import type { ResultsDocument, RunRecord } from '../results/format.js';
 import { VERSION } from '../version.js';
 import { buildBasins, type BasinsModel } from './basins.js';
@@ -29,12 +30,6 @@ export const MAX_TABLE_ROWS = 2000;
 const LIST_AXIS_VALUES = 8;
 /** Points reached listed in the header up to this many (the table under the basins chart has them all). */
 const LIST_POINTS = 6;
-/**
- * The objective in results.json was accepted when the sweep ran, possibly
- * with raised --max-expr-* limits; these generous limits only guard the
- * parser against a hand-edited file.
- */
-const RESULTS_GRAMMAR_LIMITS = { maxLength: 100_000, maxDepth: 256 };
 
 export interface AxisFact {
   name: string;
@@ -253,17 +248,22 @@ function buildTable(doc: ResultsDocument): TableModel {
   return { columns, rows, total: doc.runs.length, note };
 }
 
-function compile(doc: ResultsDocument): { objective: CompiledObjective | null; error: string | null } {
+function compile(doc: ResultsDocument, grammar: GrammarLimits): { objective: CompiledObjective | null; error: string | null } {
   try {
     const o = doc.sweep.objective;
-    return { objective: compileObjective({ expr: o.expr, derivative: o.derivative }, RESULTS_GRAMMAR_LIMITS), error: null };
+    return { objective: compileObjective({ expr: o.expr, derivative: o.derivative }, grammar), error: null };
   } catch (err) {
     return { objective: null, error: `the objective could not be compiled (${(err as Error).message})` };
   }
 }
 
-export function buildReportModel(doc: ResultsDocument): ReportModel {
-  const { objective, error } = compile(doc);
+/**
+ * `grammar`: the expression limits of the command line; the objective in
+ * results.json was accepted under the limits of the run that wrote it, which
+ * a render of it must be given again (--max-expr-length, --max-expr-depth).
+ */
+export function buildReportModel(doc: ResultsDocument, grammar: GrammarLimits = DEFAULT_GRAMMAR_LIMITS): ReportModel {
+  const { objective, error } = compile(doc, grammar);
   const counts = countRuns(doc.runs);
   const tradeoff = doc.runs.length ? buildTradeoff(doc, objective) : null;
   const c = tradeoff?.curvature ?? null;

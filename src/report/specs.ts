@@ -12,6 +12,7 @@ import { BASIN_SIZE, basinsCaption, type BasinsModel } from './basins.js';
 import { ARIA_CELL_LIMIT, GRAD_SCHEME, LABEL_INK, type MapModel } from './grid.js';
 import type { ReportModel } from './model.js';
 import { count, fmt, plural } from '../format/numbers.js';
+import { decadeTicks, linearDomain, logDomain, PADDED_LIMIT, steppedTicks, tickableLinear } from './scales.js';
 import type { TradeoffModel } from './tradeoff.js';
 import { MARK_FONT, PANEL, type TrajectoryModel } from './trajectories.js';
 
@@ -96,11 +97,9 @@ function top(title: string, subtitle: string[], body: JsonObject, datasets: Reco
   };
 }
 
-/** Powers of ten inside [lo, hi]: uncluttered ticks and grid lines on a log axis. */
+/** Powers of ten inside [lo, hi]: uncluttered ticks and grid lines on a log axis (at most MAX_TICKS). */
 function decades(lo: number, hi: number): number[] {
-  const out: number[] = [];
-  for (let e = Math.ceil(Math.log10(lo) - 1e-9); e <= Math.floor(Math.log10(hi) + 1e-9); e++) out.push(Number(`1e${e}`));
-  return out;
+  return decadeTicks(lo, hi);
 }
 
 /** Axis values as ticks up to this many (long labels such as 0.0001468 crowd beyond it). */
@@ -239,10 +238,7 @@ export function outcomeSpec(model: ReportModel, map: MapModel): ChartSpec {
 
 /** Legend ticks every few decades, always including the tolerance. */
 function gradTicks(lo: number, hi: number, mid: number): number[] {
-  const step = hi - lo > 8 ? 3 : hi - lo > 4 ? 2 : 1;
-  const out: number[] = [];
-  for (let v = mid - step * Math.floor((mid - lo) / step); v <= hi + 1e-9; v += step) out.push(Math.round(v * 1000) / 1000);
-  return out;
+  return steppedTicks(lo, hi, mid, hi - lo > 8 ? 3 : hi - lo > 4 ? 2 : 1);
 }
 
 /** The colour bar no taller than the panels beside it (a row of low panels would leave it hanging below). */
@@ -444,20 +440,40 @@ export function trajectorySpec(model: ReportModel, tr: TrajectoryModel): ChartSp
   // would widen the panel's bounds and push its title above its neighbours').
   // A series that never moves (a run that starts where f' = 0) gets a range around its value; vega would give it none.
   // So does one that moves by less than doubles can tick (subnormal starts, say).
+  // So does one too wide for float64 to pad and tick (values near the largest float).
   const flat = (vals: number[]): JsonObject => {
-    const finite = vals.filter((u) => Number.isFinite(u));
-    if (finite.length === 0) return {};
-    const lo = Math.min(...finite);
-    const hi = Math.max(...finite);
-    const mid = (lo + hi) / 2;
-    if (hi - lo > 1e-9 * Math.max(1e-290, Math.abs(mid))) return {};
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const u of vals) {
+      if (!Number.isFinite(u)) continue;
+      if (u < lo) lo = u;
+      if (u > hi) hi = u;
+    }
+    if (lo > hi || tickableLinear(lo, hi, PADDED_LIMIT)) return {};
+    // Values near the largest float: no padding or nice ends, which would overflow.
+    if (tickableLinear(lo, hi)) return { domain: [lo, hi], nice: false, padding: 0 };
     // Around zero (or a subnormal) a unit range reads best and ticks safely.
-    const d = Math.abs(mid) >= 1e-200 ? Math.abs(mid) * 0.1 : 1;
-    return { domain: [mid - d, mid + d], nice: false };
+    return { domain: linearDomain(lo, hi, PADDED_LIMIT), nice: false };
+  };
+  // |x| on a log axis: below 1e-300 (subnormals) and above 1e300, vega's own
+  // ticks, nice ends and padding leave float64; there the domain and the
+  // ticks are given, without padding.
+  const logged = (vals: number[]): { scale: JsonObject; axis: JsonObject } => {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of vals) {
+      const u = Math.abs(v);
+      if (!(u > 0) || !Number.isFinite(u)) continue;
+      if (u < lo) lo = u;
+      if (u > hi) hi = u;
+    }
+    if (lo > hi || (lo >= 1e-300 && hi <= 1e300)) return { scale: { type: 'log', padding: 6 }, axis: { format: '.0e', grid: true } };
+    const domain = logDomain(lo, hi);
+    return { scale: { type: 'log', domain, nice: false }, axis: { format: '.0e', grid: true, values: decadeTicks(...domain) } };
   };
   const pick = (field: 'x' | 'grad', absTitle: string, title: string): JsonObject =>
     ex
-      ? { field: `abs_${field}`, type: 'quantitative', title: absTitle, scale: { type: 'log', padding: 6 }, axis: { format: '.0e', grid: true } }
+      ? { field: `abs_${field}`, type: 'quantitative', title: absTitle, ...logged(tr.points.map((p) => p[field])) }
       : { field, type: 'quantitative', title, scale: { zero: false, padding: 6, ...flat(tr.points.map((p) => p[field])) }, axis: { grid: true } };
   const absTransform: Json[] = ex
     ? [

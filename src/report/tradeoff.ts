@@ -13,6 +13,7 @@
 import type { CompiledObjective } from '../objective/objective.js';
 import type { ResultsDocument, RunRecord } from '../results/format.js';
 import { fmt, maxOf, minOf, plural } from '../format/numbers.js';
+import { logDomain } from './scales.js';
 
 /** More series than this cannot be told apart by colour; starts are folded first. */
 export const MAX_SERIES = 8;
@@ -179,10 +180,11 @@ export function buildTradeoff(doc: ResultsDocument, objective: CompiledObjective
     lo = Math.min(lo, stabilityLr);
     hi = Math.max(hi, stabilityLr);
   }
-  const lrDomain: [number, number] = lo === hi ? [lo / 3, hi * 3] : [lo / 1.5, hi * 1.5];
+  // Subnormal and huge rates would divide to 0 or multiply to infinity: logDomain keeps the ends drawable.
+  const lrDomain = lo === hi ? logDomain(lo / 3, hi * 3) : logDomain(lo / 1.5, hi * 1.5);
   const maxConverged = points.reduce((m, p) => Math.max(m, p.convergedAt), 0);
   const maxBudget = epochsAxis[epochsAxis.length - 1] ?? 1;
-  const epochDomain: [number, number] = [1, Math.max(10, maxConverged, maxBudget) * 3];
+  const epochDomain = logDomain(1, Math.max(10, maxConverged, maxBudget) * 3);
 
   const theory: TheoryPoint[] = [];
   const theorySeries: string[] = [];

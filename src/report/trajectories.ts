@@ -10,6 +10,7 @@ import { traceRun } from '../engine/descend.js';
 import type { CompiledObjective } from '../objective/objective.js';
 import type { ResultsDocument, RunRecord } from '../results/format.js';
 import { fmt, maxOf, minOf, ordinal, plural, sig6 } from '../format/numbers.js';
+import { linearDomain, PADDED_LIMIT } from './scales.js';
 import { pointOfRun, type StationaryKind, type StationaryModel, type StationaryPoint } from './stationary.js';
 
 /** Charts per report: each is three panels with up to TRACE_POINTS points. */
@@ -323,8 +324,8 @@ function traceOne(doc: ResultsDocument, objective: CompiledObjective, r: RunReco
     xLo = Math.min(xLo, p.x);
     xHi = Math.max(xHi, p.x);
   }
-  a = xLo;
-  b = xHi;
+  // A domain vega can tick: subnormal starts get a unit range, ends near the largest float are pulled in.
+  [a, b] = linearDomain(xLo, xHi, PADDED_LIMIT);
   const reach = Math.max(Math.abs(a), Math.abs(b), 1);
   const explodes = points.some((p) => Math.abs(p.x) > EXPLODES * reach);
   const leaving = points.find((p) => p.x < a || p.x > b);
@@ -374,7 +375,7 @@ function traceOne(doc: ResultsDocument, objective: CompiledObjective, r: RunReco
     path: headThenEvenly(path, PATH_POINTS),
     curve,
     curveDomain: [a, b],
-    curveRange: laid.range,
+    curveRange: linearDomain(laid.range[0], laid.range[1], PADDED_LIMIT),
     explodes,
     leavesAt,
     marks,

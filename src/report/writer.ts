@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { throwIfInterrupted } from '../errors.js';
 import { writeFileDurable } from '../results/atomic.js';
 import type { ResultsDocument } from '../results/format.js';
+import { DEFAULT_GRAMMAR_LIMITS, type GrammarLimits } from '../objective/grammar.js';
 import { pageAssets } from './assets.js';
 import { renderHtml } from './html.js';
 import { buildReportModel } from './model.js';
@@ -28,10 +29,11 @@ export interface ReportOutput {
 /**
  * Each file is new and fsynced (writeFileDurable), so a report swapped in
  * after a crash is whole. An aborted `signal` (SIGINT/SIGTERM) stops the
- * writing between phases with an InterruptedError.
+ * writing between phases with an InterruptedError. `grammar`: the expression
+ * limits of the command line, under which the objective is compiled again.
  */
-export async function writeReport(dir: string, doc: ResultsDocument, signal?: AbortSignal): Promise<ReportOutput> {
-  const model = buildReportModel(doc);
+export async function writeReport(dir: string, doc: ResultsDocument, signal?: AbortSignal, grammar: GrammarLimits = DEFAULT_GRAMMAR_LIMITS): Promise<ReportOutput> {
+  const model = buildReportModel(doc, grammar);
   const warnings: string[] = [];
   throwIfInterrupted(signal);
   const charts = await renderCharts(chartSpecs(model), warnings, signal);
@@ -50,7 +52,7 @@ export async function writeReport(dir: string, doc: ResultsDocument, signal?: Ab
   return { files, warnings };
 }
 
-/** The ReportWriter that `gdsweep run` passes to writeSweepFolder. */
-export async function reportWriter(dir: string, doc: ResultsDocument, signal?: AbortSignal): Promise<void> {
-  await writeReport(dir, doc, signal);
+/** The ReportWriter that `gdsweep run` and `merge` pass to writeSweepFolder. */
+export async function reportWriter(dir: string, doc: ResultsDocument, signal?: AbortSignal, grammar: GrammarLimits = DEFAULT_GRAMMAR_LIMITS): Promise<void> {
+  await writeReport(dir, doc, signal, grammar);
 }

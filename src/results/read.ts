@@ -34,5 +34,12 @@ export function readResults(pathOrDir: string): ResultsDocument {
   if (!Array.isArray(d.runs) || !d.sweep || !d.plan) {
     throw new UserError(`${file}: results file is missing its runs, sweep or plan section`);
   }
+  const seen = new Set<number>();
+  for (const [i, r] of (d.runs as unknown[]).entries()) {
+    const id = r && typeof r === 'object' ? (r as { id?: unknown }).id : undefined;
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) throw new UserError(`${file}: runs[${i}]: id must be a whole number, 0 or more`);
+    if (seen.has(id)) throw new UserError(`${file}: runs[${i}]: run id ${id} is given twice`);
+    seen.add(id);
+  }
   return d as ResultsDocument;
 }

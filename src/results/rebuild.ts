@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { parseOptimizerLabel, type Optimizer, type SweepConfig } from '../config/types.js';
 import { CLASSES, REASONS, type Reason, type RunClass } from '../engine/classify.js';
-import { buildPlan, type Plan } from '../plan/plan.js';
+import { buildPlan, DEFAULT_PLAN_LIMITS, type Plan, type PlanLimits } from '../plan/plan.js';
 import { VERSION } from '../version.js';
 import type { ResultsDocument } from './format.js';
 import type { RunTable } from './table.js';
@@ -37,11 +37,20 @@ export function configFromResults(doc: ResultsDocument, where: string): SweepCon
   };
 }
 
-export function planFromResults(doc: ResultsDocument, where: string): Plan {
+/** The plan a results file describes, refused above the --max-runs and --max-steps limits like a sweep file's. */
+export function planFromResults(doc: ResultsDocument, where: string, limits: PlanLimits = DEFAULT_PLAN_LIMITS): Plan {
   if (doc.plan.version !== VERSION) {
     throw new UserError(`${where}: made by gdsweep ${doc.plan.version}, this is gdsweep ${VERSION}; results of different versions cannot be combined (rerun with one version)`);
   }
-  const plan = buildPlan(configFromResults(doc, where), { maxRuns: Infinity, maxSteps: Infinity });
+  const config = configFromResults(doc, where);
+  let plan: Plan;
+  try {
+    plan = buildPlan(config, limits);
+  } catch (err) {
+    // The planner names the sweep file; here the results file is what was given.
+    if (err instanceof UserError && err.message.startsWith(`${config.file}: `)) throw new UserError(`${where}: ${err.message.slice(config.file.length + 2)}`);
+    throw err;
+  }
   if (plan.hash !== doc.plan.hash) {
     throw new UserError(`${where}: its plan hash ${doc.plan.hash} does not match its sweep section (${plan.hash}); was the file edited?`);
   }
@@ -95,13 +104,18 @@ export function readRunsInto(dir: string, table: RunTable): number[] {
     throw new UserError(`${file}: not a gdsweep results.csv`);
   }
   const ids: number[] = [];
+  const seen = new Map<number, number>();
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i] as string;
     if (!line) continue;
     const f = parseCsvLine(line);
     const where = `${file}:${i + 1}`;
     const id = Number(f[0]);
-    if (!Number.isInteger(id) || id < 0 || id >= table.runCount) throw new UserError(`${where}: run id ${f[0]} is not in the plan`);
+    if (f[0] === '' || !Number.isInteger(id) || id < 0 || id >= table.runCount) throw new UserError(`${where}: run id ${f[0]} is not in the plan`);
+    // A repeated id would overwrite the first row and leave another run out of the merge.
+    const first = seen.get(id);
+    if (first !== undefined) throw new UserError(`${where}: run id ${id} is given twice (first at line ${first})`);
+    seen.set(id, i + 1);
     const k = CLASSES.indexOf(f[9] as RunClass);
     const r = REASONS.indexOf(f[10] as Reason);
     if (k < 0 || r < 0) throw new UserError(`${where}: unknown class or reason`);

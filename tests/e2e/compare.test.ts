@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gdsweep, tempDir } from '../helpers/cli.js';
@@ -31,7 +31,7 @@ describe('gdsweep compare', () => {
     expect(r.stdout).toContain('Definition changes: `tolerance: 0.001 -> 1e-20`');
     // The best lr per budget moved neither: 0.1 reaches f' = 0 exactly.
     expect(r.stdout).toMatch(/\| 1000 \| 0\.1 at epoch 10 \| 0\.1 at epoch \d+ \|/);
-    const html = readFileSync(join(dir, 'cmp', 'compare.html'), 'utf8');
+    const html = readFileSync(join(dir, 'cmp', 'seed.compare', 'compare.html'), 'utf8');
     expect(html).toContain('<h2>Delta map</h2>');
     expect(html).toContain('title="converged/within-tolerance -&gt; slow/still-descending">WORSE</td>');
     // Without the gate the same comparison exits 0; reversed, it is an improvement.
@@ -39,6 +39,24 @@ describe('gdsweep compare', () => {
     const rev = gdsweep(['compare', tight, base, '--fail-on', 'regression']);
     expect(rev.status).toBe(0);
     expect(rev.stdout).toContain('**0 regressed**, 1 improved');
+  });
+
+  it('--out receives <new-name>.compare/ and never replaces the folder it names', () => {
+    // The reports folder holding seed/ is the --out folder, as for run and merge.
+    const reports = join(dir, 'base');
+    writeFileSync(join(reports, 'keep.txt'), 'another report\n');
+    const before = readFileSync(join(base, 'results.json'));
+    for (let i = 0; i < 2; i++) {
+      const r = gdsweep(['compare', base, base, '--out', reports]);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+    }
+    expect(readFileSync(join(base, 'results.json'))).toEqual(before);
+    expect(readFileSync(join(reports, 'keep.txt'), 'utf8')).toBe('another report\n');
+    expect(readdirSync(reports).sort()).toEqual(['keep.txt', 'seed', 'seed.compare']);
+    expect(readdirSync(join(reports, 'seed.compare')).sort()).toEqual(['compare.html', 'compare.md']);
+    expect(readFileSync(join(reports, 'seed.compare', 'compare.md'), 'utf8')).toContain('8 runs compared; **0 regressed**');
+    expect(existsSync(join(reports, 'seed', 'results.csv'))).toBe(true);
   });
 
   it('refuses grids that do not match unless --common', () => {

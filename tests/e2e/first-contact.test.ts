@@ -12,6 +12,7 @@ import { gdsweep, ROOT, tempDir } from '../helpers/cli.js';
 
 const COMMANDS = ['run', 'plan', 'validate', 'render', 'merge', 'compare', 'schema', 'objectives'];
 const LIMITS = ['--max-steps', '--max-runs', '--max-file-size', '--max-expr-length', '--max-expr-depth'];
+const READ_LIMITS = ['--max-runs', '--max-expr-length', '--max-expr-depth'];
 
 /** The option names a `--help` page lists. */
 function optionsIn(help: string): string[] {
@@ -31,9 +32,9 @@ describe('the command line a newcomer meets', () => {
       run: ['--out', '--workers', '--report', '--fail-on', '--shard', '--force', '--quiet', '--json', ...LIMITS],
       plan: ['--json', ...LIMITS],
       validate: ['--quiet', '--json', ...LIMITS],
-      render: ['--quiet', '--json'],
-      merge: ['--out', '--report', '--quiet', '--json'],
-      compare: ['--fail-on', '--common', '--out', '--quiet', '--json'],
+      render: ['--quiet', '--json', ...READ_LIMITS],
+      merge: ['--out', '--report', '--quiet', '--json', '--max-steps', ...READ_LIMITS],
+      compare: ['--fail-on', '--common', '--out', '--quiet', '--json', ...READ_LIMITS],
       schema: [],
       objectives: ['--json'],
     };

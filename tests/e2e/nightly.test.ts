@@ -67,7 +67,10 @@ describe('nightly workflow', () => {
     let c = gdsweep(args(expand(compareLine, 0)), { cwd: work });
     expect(c.status).toBe(0);
     expect(c.stdout).toMatch(/8 runs compared; \*\*0 regressed\*\*/);
-    expect(existsSync(join(work, 'reports', 'seed-compare', 'compare.html'))).toBe(true);
+    expect(existsSync(join(work, 'reports', 'seed.compare', 'compare.html'))).toBe(true);
+    // --out reports receives the comparison's folder; the merged report stays beside it.
+    expect(existsSync(join(work, 'reports', 'seed', 'results.json'))).toBe(true);
+    expect(existsSync(join(work, 'reports', 'seed', 'index.html'))).toBe(true);
 
     // A night where a run regressed: the previous night converged where this one did not.
     const prev = join(work, 'previous', 'seed', 'results.json');

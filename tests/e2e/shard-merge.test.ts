@@ -81,6 +81,41 @@ describe('shard and merge', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('refuses a shard whose results repeat a run id (a run would go missing), naming the file and the id', () => {
+    const root = tempDir();
+    for (const i of [1, 2]) expect(gdsweep(['run', 'sweeps/seed.yaml', '--out', join(root, 'shards'), '--shard', `${i}/2`, '--quiet']).status).toBe(0);
+    const shard = join(root, 'shards', 'seed.shard-1-of-2');
+    const csvFile = join(shard, 'results.csv');
+    const jsonFile = join(shard, 'results.json');
+    const csv = readFileSync(csvFile, 'utf8');
+    const json = readFileSync(jsonFile, 'utf8');
+    const out = join(root, 'merged');
+    // The second row claims the first row's id; the second row's own run is then nowhere.
+    const lines = csv.split('\n');
+    const id0 = (lines[1] as string).split(',')[0] as string;
+    lines[2] = [id0, ...(lines[2] as string).split(',').slice(1)].join(',');
+    writeFileSync(csvFile, lines.join('\n'));
+    let r = gdsweep(['merge', join(root, 'shards'), '--out', out, '--no-report']);
+    expect(r.stderr).toBe(`gdsweep: ${csvFile}:3: run id ${id0} is given twice (first at line 2)\n`);
+    expect(r.status).toBe(2);
+    expect(existsSync(out)).toBe(false);
+    // The same in results.json.
+    writeFileSync(csvFile, csv);
+    const doc = JSON.parse(json);
+    doc.runs[1].id = doc.runs[0].id;
+    writeFileSync(jsonFile, JSON.stringify(doc));
+    r = gdsweep(['merge', join(root, 'shards'), '--out', out, '--no-report']);
+    expect(r.stderr).toMatch(new RegExp(`^gdsweep: ${jsonFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: runs\\[1\\]: run id ${doc.runs[0].id} is given twice`));
+    expect(r.status).toBe(2);
+    expect(existsSync(out)).toBe(false);
+    // Restored, the shards merge.
+    writeFileSync(jsonFile, json);
+    r = gdsweep(['merge', join(root, 'shards'), '--out', out, '--no-report']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'seed', 'results.json'), 'utf8')).runs).toHaveLength(8);
+  });
+
   it('reads the shard index from GitLab and Kubernetes variables', () => {
     const a = tempDir();
     expect(gdsweep(['run', SWEEP, '--out', a, '--shard', 'auto', '--quiet'], { env: { CI_NODE_INDEX: '2', CI_NODE_TOTAL: '3' } }).status).toBe(0);

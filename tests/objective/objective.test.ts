@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileObjective, deriveExpression } from '../../src/objective/objective.js';
+import { chooseDerivative, compileObjective, deriveExpression, DerivativeError, derivativeCandidates, expressionFunction, unsafeToSimplify } from '../../src/objective/objective.js';
+import { checkDerivative, checkPoint, samplePoints } from '../../src/objective/check.js';
 import { ExpressionError, parseExpression } from '../../src/objective/grammar.js';
 import { BUILTINS } from '../../src/objective/builtins.js';
 
@@ -64,5 +65,82 @@ describe('objectives', () => {
   it('refuses deep nesting and long expressions before parsing them', () => {
     expect(() => parseExpression('('.repeat(10000) + 'x' + ')'.repeat(10000), { maxLength: 1e6, maxDepth: 64 })).toThrow(/nested deeper than 64/);
     expect(() => parseExpression('x+'.repeat(2000) + 'x')).toThrow(/more than 2000/);
+  });
+
+  describe('derivatives checked against f', () => {
+    const df = (expr: string) => {
+      const d = deriveExpression(parseExpression(expr));
+      return { text: d, fn: expressionFunction(d) };
+    };
+    const xs = [-1.9, -1, -0.3, 0.2, 0.7, 1.6];
+
+    it('does not simplify across even powers under roots: (x^2)^0.5 + x^2, (x^2)^1.5, sqrt(x^2), (x^2)^(1/3)', () => {
+      const cases: [string, (x: number) => number][] = [
+        ['(x^2)^0.5 + x^2', (x) => Math.sign(x) + 2 * x],
+        ['(x^2)^1.5', (x) => 3 * x * Math.abs(x)],
+        ['sqrt(x^2)', (x) => Math.sign(x)],
+        ['(x^2)^(1/3)', (x) => ((2 / 3) * Math.sign(x)) / Math.cbrt(Math.abs(x))],
+        ['abs(x)^3 - x', (x) => 3 * x * Math.abs(x) - 1],
+      ];
+      for (const [expr, truth] of cases) {
+        const { text, fn } = df(expr);
+        expect(text).not.toBe('2 * x + 1');
+        for (const x of xs) expect(fn(x), `${expr} at ${x}: ${text}`).toBeCloseTo(truth(x), 10);
+      }
+    });
+
+    it('still simplifies where simplify() can be trusted', () => {
+      expect(df('3*x^2 - 3*x + 4').text).toBe('6 * x - 3');
+      expect(df('cos(2*pi*x) + x^2').text).toBe('2 * x - 2 * pi * sin(2 * pi * x)');
+      expect(unsafeToSimplify(parseExpression('x^2 + sin(x)^0.5'))).toBe(false);
+      for (const e of ['abs(x)', 'sqrt(x^2)', '(x^2)^0.5', '(1 + x^4)^(1/4)', 'sqrt(3 + x^2)']) expect(unsafeToSimplify(parseExpression(e)), e).toBe(true);
+    });
+
+    it('keeps the simplified candidate first and the raw one as the fallback', () => {
+      const c = derivativeCandidates(parseExpression('x^2'));
+      expect(c).toEqual(['2 * x', '2 * 1 * x ^ (2 - 1)']);
+      expect(derivativeCandidates(parseExpression('(x^2)^1.5'))).toEqual(['1.5 * (2 * 1 * x ^ (2 - 1)) * (x ^ 2) ^ (1.5 - 1)']);
+    });
+
+    it('falls back to the next candidate where one disagrees, and refuses when none agrees', () => {
+      const f = expressionFunction('(x^2)^1.5');
+      const pts = samplePoints([-2, 2]);
+      expect(chooseDerivative(f, ['3 * x ^ 2', '3 * x * abs(x)'], pts)).toBe('3 * x * abs(x)');
+      let caught: unknown;
+      try {
+        chooseDerivative(f, ['3 * x ^ 2', '3 * x'], pts);
+      } catch (err) {
+        caught = err;
+      }
+      expect(caught).toBeInstanceOf(DerivativeError);
+      expect((caught as Error).message).toBe("the symbolic derivative f'(x) = 3 * x does not match f: at x = -1.97613 it gives -5.92838, but a central difference of f gives -11.7152; give objective.derivative");
+    });
+
+    it('flags a wrong derivative and accepts right ones, skipping kinks and points where f is not finite', () => {
+      const pts = samplePoints([-2, 2], [0]);
+      const seed = expressionFunction('3*x^2 - 3*x + 4');
+      expect(checkDerivative(seed, expressionFunction('6*x - 3'), pts)).toBeNull();
+      expect(checkDerivative(seed, expressionFunction('6*x + 3'), pts)).toMatchObject({ x: -1.9761271242968683, derivative: expect.closeTo(-8.8568, 3), difference: expect.closeTo(-14.8568, 3) });
+      // abs at its kink: f'(0) = NaN from abs(x)/x is not held against it.
+      expect(checkPoint(Math.abs, (x) => Math.abs(x) / x, 0)).toBeNull();
+      expect(checkPoint(Math.abs, (x) => Math.abs(x) / x, 1e-7)).toBeNull();
+      expect(checkDerivative(Math.abs, (x) => Math.abs(x) / x, pts)).toBeNull();
+      // sqrt is NaN below 0 and steep at 0+.
+      expect(checkDerivative(Math.sqrt, (x) => 0.5 / Math.sqrt(x), pts)).toBeNull();
+      // A derivative that is not finite where f is smooth is wrong.
+      expect(checkPoint((x) => x * x, () => NaN, 0.5)).toMatchObject({ x: 0.5 });
+      // Large, small and steep functions: tolerances scale with them.
+      expect(checkDerivative((x) => 1e6 + x * x, (x) => 2 * x, pts)).toBeNull();
+      expect(checkDerivative((x) => 1e-300 * x * x, (x) => 2e-300 * x, pts)).toBeNull();
+      expect(checkDerivative((x) => Math.exp(30 * x), (x) => 30 * Math.exp(30 * x), pts)).toBeNull();
+      expect(checkDerivative((x) => Math.sin(1e4 * x), (x) => 1e4 * Math.cos(1e4 * x), pts)).toBeNull();
+      expect(checkDerivative((x) => Math.sin(1e4 * x), (x) => -1e4 * Math.cos(1e4 * x), pts)).not.toBeNull();
+    });
+
+    it('samples the widest finite ranges without overflow', () => {
+      const pts = samplePoints([-Number.MAX_VALUE, Number.MAX_VALUE], [5e-324, Infinity]);
+      expect(pts.every(Number.isFinite)).toBe(true);
+      expect(pts.length).toBe(65);
+    });
   });
 });
