@@ -4,7 +4,9 @@
  * (`gdsweep schema`, sweeps/sweep.schema.json) is generated from it.
  */
 import { z } from 'zod';
-import { SCHEDULES } from './types.js';
+import { OPTIMIZERS, OPTIMIZER_NAMES } from '../registry/optimizers.js';
+import type { ParamDefs, RegistryEntry } from '../registry/params.js';
+import { SCHEDULES, SCHEDULE_NAMES } from '../registry/schedules.js';
 
 const finite = z.number({ error: 'must be a finite number' });
 const count = z.int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' });
@@ -35,25 +37,30 @@ function numberAxis(what: string) {
   );
 }
 
-const scheduleName = z.enum(SCHEDULES, { error: `must be one of ${SCHEDULES.join(', ')}` });
+/** A registry entry's parameters as a sweep file gives them: `{beta: 0.5}`. */
+function paramsSchema(defs: ParamDefs) {
+  const shape: Record<string, z.ZodOptional<z.ZodType<number, number>>> = {};
+  for (const [k, d] of Object.entries(defs)) shape[k] = d.schema.optional();
+  return z.strictObject(shape);
+}
 
-const beta = z.number({ error: 'must be a number' }).min(0, { error: 'must be in [0, 1)' }).lt(1, { error: 'must be in [0, 1)' });
-const optimizerName = z.enum(['gd', 'momentum', 'nesterov', 'adam'], { error: 'must be one of gd, momentum, nesterov, adam' });
-const optimizer = z.union(
-  [
-    optimizerName,
-    z.strictObject({ momentum: z.strictObject({ beta: beta.optional() }) }),
-    z.strictObject({ nesterov: z.strictObject({ beta: beta.optional() }) }),
-    z.strictObject({
-      adam: z.strictObject({
-        beta1: beta.optional(),
-        beta2: beta.optional(),
-        eps: z.number({ error: 'must be a number' }).positive({ error: 'must be a positive number' }).optional(),
-      }),
-    }),
-  ],
-  { error: 'expected an optimizer: gd, momentum, nesterov, adam, or {name: {parameters}}' },
-);
+/**
+ * One value of a registry axis (schedule, optimizer): a name, or, for an
+ * entry with parameters, `{name: {parameters}}`; all from the registry.
+ */
+function entrySchema(what: string, names: readonly string[], registry: Readonly<Record<string, RegistryEntry>>) {
+  const name = z.enum(names as [string, ...string[]], { error: `must be one of ${names.join(', ')}` });
+  const paramsOf = (n: string) => (registry[n] as RegistryEntry).params;
+  const withParams = names.filter((n) => Object.keys(paramsOf(n)).length > 0);
+  if (withParams.length === 0) return { entry: name, list: names.join(', ') };
+  const list = `${names.join(', ')}, or {name: {parameters}}`;
+  const mappings = withParams.map((n) => z.strictObject({ [n]: paramsSchema(paramsOf(n)) }));
+  return { entry: z.union([name, ...mappings], { error: `expected ${what}: ${list}` }), list };
+}
+
+const schedule = entrySchema('a schedule', SCHEDULE_NAMES, SCHEDULES);
+const scheduleName = z.enum(SCHEDULE_NAMES, { error: `must be one of ${SCHEDULE_NAMES.join(', ')}` });
+const optimizer = entrySchema('an optimizer', OPTIMIZER_NAMES, OPTIMIZERS);
 
 const objective = z.union(
   [
@@ -90,13 +97,13 @@ export const sweepSchema = z.strictObject({
   learning_rate: numberAxis('learning rates'),
   epochs: numberAxis('epoch counts'),
   schedule: z
-    .union([scheduleName, z.array(scheduleName).min(1, { error: 'must not be empty' })], {
-      error: `expected a schedule (${SCHEDULES.join(', ')}) or a list of them`,
+    .union([schedule.entry, z.array(schedule.entry).min(1, { error: 'must not be empty' })], {
+      error: `expected a schedule (${schedule.list}) or a list of them`,
     })
     .optional(),
   optimizer: z
-    .union([optimizer, z.array(optimizer).min(1, { error: 'must not be empty' })], {
-      error: 'expected an optimizer (gd, momentum, nesterov, adam, or {name: {parameters}}) or a list of them',
+    .union([optimizer.entry, z.array(optimizer.entry).min(1, { error: 'must not be empty' })], {
+      error: `expected an optimizer (${optimizer.list}) or a list of them`,
     })
     .optional(),
   classify: z
