@@ -37,10 +37,18 @@ function numberAxis(what: string) {
   );
 }
 
-/** A registry entry's parameters as a sweep file gives them: `{beta: 0.5}`. */
+/**
+ * A registry entry's parameters as a sweep file gives them: `{beta: 0.5}`;
+ * a list sweeps a parameter, one axis value per element (`{beta: [0.5, 0.9]}`).
+ */
 function paramsSchema(defs: ParamDefs) {
-  const shape: Record<string, z.ZodOptional<z.ZodType<number, number>>> = {};
-  for (const [k, d] of Object.entries(defs)) shape[k] = d.schema.optional();
+  const shape: Record<string, z.ZodType<number | number[] | undefined, number | number[] | undefined>> = {};
+  for (const [k, d] of Object.entries(defs)) {
+    shape[k] = z
+      .union([d.schema, z.array(d.schema).min(1, { error: 'must not be empty' })], { error: 'must be a number or a list of numbers' })
+      .describe(`${d.doc}; default ${d.default}. A list gives one value of the axis per element.`)
+      .optional();
+  }
   return z.strictObject(shape);
 }
 
@@ -48,18 +56,19 @@ function paramsSchema(defs: ParamDefs) {
  * One value of a registry axis (schedule, optimizer): a name, or, for an
  * entry with parameters, `{name: {parameters}}`; all from the registry.
  */
-function entrySchema(what: string, names: readonly string[], registry: Readonly<Record<string, RegistryEntry>>) {
+function entrySchema(what: string, names: readonly string[], registry: Readonly<Record<string, RegistryEntry & { formula: string }>>) {
   const name = z.enum(names as [string, ...string[]], { error: `must be one of ${names.join(', ')}` });
-  const paramsOf = (n: string) => (registry[n] as RegistryEntry).params;
-  const withParams = names.filter((n) => Object.keys(paramsOf(n)).length > 0);
-  if (withParams.length === 0) return { entry: name, list: names.join(', ') };
+  const entry = (n: string) => registry[n] as RegistryEntry & { formula: string };
+  // For editors: each name with what it does.
+  const doc = names.map((n) => `\n- ${n}: ${entry(n).formula} (${entry(n).doc})`).join('');
+  const withParams = names.filter((n) => Object.keys(entry(n).params).length > 0);
+  if (withParams.length === 0) return { entry: name, list: names.join(', '), doc };
   const list = `${names.join(', ')}, or {name: {parameters}}`;
-  const mappings = withParams.map((n) => z.strictObject({ [n]: paramsSchema(paramsOf(n)) }));
-  return { entry: z.union([name, ...mappings], { error: `expected ${what}: ${list}` }), list };
+  const mappings = withParams.map((n) => z.strictObject({ [n]: paramsSchema(entry(n).params) }));
+  return { entry: z.union([name, ...mappings], { error: `expected ${what}: ${list}` }), list, doc };
 }
 
 const schedule = entrySchema('a schedule', SCHEDULE_NAMES, SCHEDULES);
-const scheduleName = z.enum(SCHEDULE_NAMES, { error: `must be one of ${SCHEDULE_NAMES.join(', ')}` });
 const optimizer = entrySchema('an optimizer', OPTIMIZER_NAMES, OPTIMIZERS);
 
 const objective = z.union(
@@ -81,8 +90,14 @@ const trajectory = z.strictObject({
   learning_rate: finite.optional(),
   epochs: finite.optional(),
   start: finite.optional(),
-  schedule: scheduleName.optional(),
-  optimizer: z.string({ error: 'must be an optimizer label such as gd or momentum' }).optional(),
+  schedule: z
+    .string({ error: 'must be a schedule label such as constant or linear-decay' })
+    .describe('A schedule as results files name it: constant, or name(parameter=value,...) for parameters other than the defaults.')
+    .optional(),
+  optimizer: z
+    .string({ error: 'must be an optimizer label such as gd or momentum' })
+    .describe('An optimizer as results files name it: gd, or name(parameter=value,...) for parameters other than the defaults, such as momentum(beta=0.5).')
+    .optional(),
 });
 
 export const sweepSchema = z.strictObject({
@@ -100,11 +115,13 @@ export const sweepSchema = z.strictObject({
     .union([schedule.entry, z.array(schedule.entry).min(1, { error: 'must not be empty' })], {
       error: `expected a schedule (${schedule.list}) or a list of them`,
     })
+    .describe(`The step size s_t of step t = 0 .. E-1 (a name, {name: {parameters}}, or a list of them):${schedule.doc}`)
     .optional(),
   optimizer: z
     .union([optimizer.entry, z.array(optimizer.entry).min(1, { error: 'must not be empty' })], {
       error: `expected an optimizer (${optimizer.list}) or a list of them`,
     })
+    .describe(`The update, with g = f'(x_t) (a name, {name: {parameters}}, or a list of them):${optimizer.doc}`)
     .optional(),
   classify: z
     .strictObject({

@@ -15,7 +15,8 @@ export interface TrajectorySelector {
   learning_rate?: number;
   epochs?: number;
   start?: number;
-  schedule?: Schedule;
+  /** A schedule label, as results files write it. */
+  schedule?: string;
   optimizer?: string;
 }
 

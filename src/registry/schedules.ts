@@ -77,7 +77,7 @@ export const SCHEDULES = {
     plain: (_, v) => v.lr * Math.abs(v.g),
   }),
   'linear-decay': schedule({
-    doc: 'from lr down to 0 at the last step (depends on E: one trajectory per epoch budget)',
+    doc: 'from lr down to 0 at the last step; depends on E, so one trajectory per epoch budget',
     formula: 'lr * (1 - (t + 1) / E)',
     params: {},
     dependsOnT: true,
