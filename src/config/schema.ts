@@ -57,15 +57,16 @@ function paramsSchema(defs: ParamDefs) {
  * entry with parameters, `{name: {parameters}}`; all from the registry.
  */
 function entrySchema(what: string, names: readonly string[], registry: Readonly<Record<string, RegistryEntry & { formula: string }>>) {
-  const name = z.enum(names as [string, ...string[]], { error: `must be one of ${names.join(', ')}` });
   const entry = (n: string) => registry[n] as RegistryEntry & { formula: string };
   // For editors: each name with what it does.
   const doc = names.map((n) => `\n- ${n}: ${entry(n).formula} (${entry(n).doc})`).join('');
-  const withParams = names.filter((n) => Object.keys(entry(n).params).length > 0);
-  if (withParams.length === 0) return { entry: name, list: names.join(', '), doc };
+  // One message whether or not any entry has parameters yet, so that a new entry changes no message but the list of names.
   const list = `${names.join(', ')}, or {name: {parameters}}`;
+  const error = `expected ${what}: ${list}`;
+  const name = z.enum(names as [string, ...string[]], { error });
+  const withParams = names.filter((n) => Object.keys(entry(n).params).length > 0);
   const mappings = withParams.map((n) => z.strictObject({ [n]: paramsSchema(entry(n).params) }));
-  return { entry: z.union([name, ...mappings], { error: `expected ${what}: ${list}` }), list, doc };
+  return { entry: mappings.length ? z.union([name, ...mappings], { error }) : name, list, doc };
 }
 
 const schedule = entrySchema('a schedule', SCHEDULE_NAMES, SCHEDULES);
