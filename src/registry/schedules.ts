@@ -7,7 +7,8 @@
  * Step t = 0 .. E-1 of a run of E epochs uses step size s_t; the optimizer
  * then moves x by s_t times its direction.
  */
-import { formatLabel, paramsOf, parseLabel, type ParamDefs, type ParamValues } from './params.js';
+import { z } from 'zod';
+import { formatLabel, jsNumber, paramsOf, parseLabel, type ParamDefs, type ParamValues } from './params.js';
 
 /** Names the kernel generator gives its variables, as JS expressions. */
 export interface StepVars {
@@ -86,6 +87,19 @@ export const SCHEDULES = {
     preamble: (_, v) => [`const decay = 1 - (${v.t} + 1) / ${v.E};`],
     stepSize: (_, v) => `(${v.lr} * decay)`,
     plain: (_, v) => v.lr * (1 - (v.t + 1) / v.E),
+  }),
+  'exponential-decay': schedule({
+    doc: 'multiplied by gamma every step, as PyTorch ExponentialLR; depends on t, not on E',
+    formula: 'lr * gamma^t',
+    params: {
+      gamma: { schema: z.number({ error: 'must be a number' }).positive({ error: 'must be a positive number' }), default: 0.99, doc: 'factor per step, > 0' },
+    },
+    dependsOnT: true,
+    dependsOnEpochs: false,
+    neverGrows: (p) => p.gamma <= 1,
+    preamble: (p, v) => [`const decay = Math.pow(${jsNumber(p.gamma)}, ${v.t});`],
+    stepSize: (_, v) => `(${v.lr} * decay)`,
+    plain: (p, v) => v.lr * Math.pow(p.gamma, v.t),
   }),
 } satisfies Record<string, ScheduleDef>;
 
