@@ -45,7 +45,10 @@ function paramsSchema(defs: ParamDefs) {
   const shape: Record<string, z.ZodType<number | number[] | undefined, number | number[] | undefined>> = {};
   for (const [k, d] of Object.entries(defs)) {
     shape[k] = z
-      .union([d.schema, z.array(d.schema).min(1, { error: 'must not be empty' })], { error: 'must be a number or a list of numbers' })
+      .union([d.schema, z.array(d.schema).min(1, { error: 'must not be empty' })], {
+        // A number of the wrong kind (2.5 for a whole number) gets the parameter's own message.
+        error: (issue) => (typeof issue.input === 'number' ? d.schema.safeParse(issue.input).error?.issues[0]?.message : undefined) ?? 'must be a number or a list of numbers',
+      })
       .describe(`${d.doc}; default ${d.default}. A list gives one value of the axis per element.`)
       .optional();
   }
