@@ -101,6 +101,24 @@ export const SCHEDULES = {
     stepSize: (_, v) => `(${v.lr} * decay)`,
     plain: (p, v) => v.lr * Math.pow(p.gamma, v.t),
   }),
+  'step-decay': schedule({
+    doc: 'multiplied by gamma every `every` steps, as PyTorch StepLR (whose step_size is `every`); depends on t, not on E',
+    formula: 'lr * gamma^floor(t / every)',
+    params: {
+      gamma: { schema: z.number({ error: 'must be a number' }).positive({ error: 'must be a positive number' }), default: 0.1, doc: 'factor every `every` steps, > 0' },
+      every: {
+        schema: z.int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }),
+        default: 10,
+        doc: 'steps between two decays (PyTorch StepLR step_size), a whole number >= 1',
+      },
+    },
+    dependsOnT: true,
+    dependsOnEpochs: false,
+    neverGrows: (p) => p.gamma <= 1,
+    preamble: (p, v) => [`const decay = Math.pow(${jsNumber(p.gamma)}, Math.floor(${v.t} / ${jsNumber(p.every)}));`],
+    stepSize: (_, v) => `(${v.lr} * decay)`,
+    plain: (p, v) => v.lr * Math.pow(p.gamma, Math.floor(v.t / p.every)),
+  }),
 } satisfies Record<string, ScheduleDef>;
 
 export type ScheduleName = keyof typeof SCHEDULES;
