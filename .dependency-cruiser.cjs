@@ -2,9 +2,9 @@
  * Which folder of src/ may import which: data flows one way, from the base
  * up to the command line. `npm test` runs this (tests/architecture.test.ts),
  * so an upward import fails CI. Each folder's line is its whole allowance;
- * the base (format, numeric, errors, version, io) imports nothing of ours.
+ * the base (format, numeric, registry, errors, version, io) imports nothing of ours.
  */
-const BASE = '^src/(format/|numeric/|errors\\.ts|version\\.ts|io\\.ts)';
+const BASE = '^src/(format/|numeric/|registry/|errors\\.ts|version\\.ts|io\\.ts)';
 const allowed = {
   format: [],
   numeric: [],

@@ -13,7 +13,10 @@ import { arange, arangeLength, geomspace, linspace, roundHalfEven } from '../num
 import { randomStarts } from '../numeric/random.js';
 import { tooManyRuns } from './limits.js';
 import { sweepSchema, type SweepFile } from './schema.js';
-import { OPTIMIZER_DEFAULTS, optimizerLabel, type Optimizer, type Schedule, type SweepConfig, type TrajectorySelector } from './types.js';
+import { DEFAULT_OPTIMIZER, OPTIMIZERS } from '../registry/optimizers.js';
+import { expandedCount, expandParams, formatLabel, type RegistryEntry } from '../registry/params.js';
+import { DEFAULT_SCHEDULE, SCHEDULES } from '../registry/schedules.js';
+import type { Optimizer, Schedule, SweepConfig, TrajectorySelector } from './types.js';
 import { readYamlSource, DEFAULT_READ_LIMITS, type PathSegment, type ReadLimits, type YamlSource } from './yaml-source.js';
 
 export interface LoadLimits extends ReadLimits, GrammarLimits {
@@ -322,24 +325,75 @@ function checkExpression(source: YamlSource, path: PathSegment[], expr: string, 
   }
 }
 
-function normaliseOptimizer(o: NonNullable<SweepFile['optimizer']> extends infer T ? (T extends readonly (infer U)[] ? U : T) : never): Optimizer {
-  if (typeof o === 'string') {
-    if (o === 'gd') return { kind: 'gd' };
-    if (o === 'adam') return { kind: 'adam', ...OPTIMIZER_DEFAULTS.adam };
-    return { kind: o, beta: OPTIMIZER_DEFAULTS[o].beta };
-  }
-  if ('momentum' in o) return { kind: 'momentum', beta: o.momentum.beta ?? OPTIMIZER_DEFAULTS.momentum.beta };
-  if ('nesterov' in o) return { kind: 'nesterov', beta: o.nesterov.beta ?? OPTIMIZER_DEFAULTS.nesterov.beta };
-  const d = OPTIMIZER_DEFAULTS.adam;
-  return { kind: 'adam', beta1: o.adam.beta1 ?? d.beta1, beta2: o.adam.beta2 ?? d.beta2, eps: o.adam.eps ?? d.eps };
+/** One value of a registry axis as the file gives it: a name, or `{name: {parameter: value or list}}`. */
+type EntryInput = string | Readonly<Record<string, Readonly<Record<string, number | readonly number[] | undefined>>>>;
+
+/** An entry value of a registry axis, expanded. */
+interface AxisEntry {
+  name: string;
+  values: Record<string, number>;
+  /** Where the file writes the entry. */
+  path: PathSegment[];
+  /** The parameter lists the entry has, and this value's position in each. */
+  lists: string[];
+  index: Record<string, number>;
 }
 
-function checkDuplicates(source: YamlSource, path: PathSegment[], labels: string[]): void {
-  const seen = new Set<string>();
-  labels.forEach((l, i) => {
-    if (seen.has(l)) throw source.error([...path, i], `${formatPath([...path, i])}: '${l}' is listed twice`);
-    seen.add(l);
+function entriesOf(raw: EntryInput | readonly EntryInput[] | undefined): { entry: EntryInput; at: number | null }[] {
+  if (raw === undefined) return [];
+  return typeof raw === 'string' || !Array.isArray(raw) ? [{ entry: raw as EntryInput, at: null }] : raw.map((entry, at) => ({ entry, at }));
+}
+
+function nameAndParams(entry: EntryInput): [string, Readonly<Record<string, number | readonly number[] | undefined>>] {
+  if (typeof entry === 'string') return [entry, {}];
+  const [name, params] = Object.entries(entry)[0] as [string, Readonly<Record<string, number | readonly number[] | undefined>>];
+  return [name, params];
+}
+
+/**
+ * The values of a schedule or optimizer axis: each entry with its parameters,
+ * a parameter list standing for one value per element (several lists: their
+ * product); the registry's default when the axis is absent. Refuses a value
+ * listed twice.
+ */
+function expandEntries(
+  source: YamlSource,
+  path: PathSegment[],
+  raw: EntryInput | readonly EntryInput[] | undefined,
+  fallback: string,
+  registry: Readonly<Record<string, RegistryEntry>>,
+): { entries: AxisEntry[]; labels: string[] } {
+  const entries: AxisEntry[] = [];
+  const given = raw === undefined ? [{ entry: fallback, at: null }] : entriesOf(raw);
+  for (const { entry, at } of given) {
+    const [name, params] = nameAndParams(entry);
+    const entryPath = at === null ? path : [...path, at];
+    const lists = Object.keys(params).filter((k) => Array.isArray(params[k]));
+    for (const { values, index } of expandParams((registry[name] as RegistryEntry).params, params)) {
+      entries.push({ name, values, path: entryPath, lists, index });
+    }
+  }
+  const labels = entries.map((e) => formatLabel(e.name, (registry[e.name] as RegistryEntry).params, e.values));
+  const seen = new Map<string, AxisEntry>();
+  entries.forEach((e, i) => {
+    const l = labels[i] as string;
+    const first = seen.get(l);
+    if (!first) {
+      seen.set(l, e);
+      return;
+    }
+    // Point at the list element that repeats a value: within one entry, the first list whose position differs.
+    const list = first.path === e.path ? e.lists.find((k) => first.index[k] !== e.index[k]) : e.lists[0];
+    const where = list === undefined ? e.path : [...e.path, e.name, list, e.index[list] as number];
+    throw source.error(where, `${formatPath(where)}: '${l}' is listed twice`);
   });
+  return { entries, labels };
+}
+
+/** How many values a schedule or optimizer axis gives, without expanding it. */
+function entryCount(raw: EntryInput | readonly EntryInput[] | undefined): number {
+  if (raw === undefined) return 1;
+  return entriesOf(raw).reduce((n, { entry }) => n + expandedCount(nameAndParams(entry)[1]), 0);
 }
 
 /** How many values an axis gives, without expanding it (0 where it gives none, which expandAxis explains). */
@@ -354,11 +408,10 @@ function axisLength(axis: AxisValue | SweepFile['starts']): number {
 }
 
 function checkGridSize(source: YamlSource, file: SweepFile, limits: LoadLimits): void {
-  const count = (v: unknown) => (v === undefined ? 1 : Array.isArray(v) ? v.length : 1);
   const lengths = [axisLength(file.starts), axisLength(file.learning_rate), axisLength(file.epochs)];
   // One axis too long on its own gets its own, located, message.
   if (lengths.some((n) => !(n <= limits.maxAxisValues))) return;
-  const runs = lengths.reduce((a, b) => a * b, 1) * count(file.schedule) * count(file.optimizer);
+  const runs = lengths.reduce((a, b) => a * b, 1) * entryCount(file.schedule) * entryCount(file.optimizer);
   if (runs > limits.maxAxisValues) throw tooManyRuns(source.file, runs, limits.maxAxisValues);
 }
 
@@ -504,11 +557,10 @@ export function buildConfig(source: YamlSource, data: unknown, limits: LoadLimit
     throw source.error(where, `${formatPath(where)}: ${rule.replace('a whole number', 'a whole number of epochs')}, got ${e}`);
   });
 
-  const schedules: Schedule[] = file.schedule === undefined ? ['constant'] : Array.isArray(file.schedule) ? file.schedule : [file.schedule];
-  checkDuplicates(source, ['schedule'], schedules);
-  const rawOpts = file.optimizer === undefined ? ['gd' as const] : Array.isArray(file.optimizer) ? file.optimizer : [file.optimizer];
-  const optimizers = rawOpts.map((o) => normaliseOptimizer(o));
-  checkDuplicates(source, ['optimizer'], optimizers.map(optimizerLabel));
+  // Schedules are carried as their labels, optimizers as specs (with the same labels in results files).
+  const schedules = expandEntries(source, ['schedule'], file.schedule, DEFAULT_SCHEDULE, SCHEDULES).labels as Schedule[];
+  const optimizerAxis = expandEntries(source, ['optimizer'], file.optimizer, DEFAULT_OPTIMIZER, OPTIMIZERS);
+  const optimizers = optimizerAxis.entries.map((e) => ({ ...e.values, kind: e.name }) as Optimizer);
 
   const config: SweepConfig = {
     file: source.file,
@@ -550,7 +602,7 @@ export function buildConfig(source: YamlSource, data: unknown, limits: LoadLimit
     miss('epochs', 'epochs', sel.epochs, config.epochs);
     miss('start', 'starts', sel.start, config.starts);
     miss('schedule', 'schedule', sel.schedule, config.schedules);
-    miss('optimizer', 'optimizer', sel.optimizer, config.optimizers.map(optimizerLabel));
+    miss('optimizer', 'optimizer', sel.optimizer, optimizerAxis.labels);
   });
   config.trajectories = selectors;
   return config;

@@ -4,7 +4,9 @@
  * (`gdsweep schema`, sweeps/sweep.schema.json) is generated from it.
  */
 import { z } from 'zod';
-import { SCHEDULES } from './types.js';
+import { OPTIMIZERS, OPTIMIZER_NAMES } from '../registry/optimizers.js';
+import type { ParamDefs, RegistryEntry } from '../registry/params.js';
+import { SCHEDULES, SCHEDULE_NAMES } from '../registry/schedules.js';
 
 const finite = z.number({ error: 'must be a finite number' });
 const count = z.int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' });
@@ -35,25 +37,43 @@ function numberAxis(what: string) {
   );
 }
 
-const scheduleName = z.enum(SCHEDULES, { error: `must be one of ${SCHEDULES.join(', ')}` });
+/**
+ * A registry entry's parameters as a sweep file gives them: `{beta: 0.5}`;
+ * a list sweeps a parameter, one axis value per element (`{beta: [0.5, 0.9]}`).
+ */
+function paramsSchema(defs: ParamDefs) {
+  const shape: Record<string, z.ZodType<number | number[] | undefined, number | number[] | undefined>> = {};
+  for (const [k, d] of Object.entries(defs)) {
+    shape[k] = z
+      .union([d.schema, z.array(d.schema).min(1, { error: 'must not be empty' })], {
+        // A number of the wrong kind (2.5 for a whole number) gets the parameter's own message.
+        error: (issue) => (typeof issue.input === 'number' ? d.schema.safeParse(issue.input).error?.issues[0]?.message : undefined) ?? 'must be a number or a list of numbers',
+      })
+      .describe(`${d.doc}; default ${d.default}. A list gives one value of the axis per element.`)
+      .optional();
+  }
+  return z.strictObject(shape);
+}
 
-const beta = z.number({ error: 'must be a number' }).min(0, { error: 'must be in [0, 1)' }).lt(1, { error: 'must be in [0, 1)' });
-const optimizerName = z.enum(['gd', 'momentum', 'nesterov', 'adam'], { error: 'must be one of gd, momentum, nesterov, adam' });
-const optimizer = z.union(
-  [
-    optimizerName,
-    z.strictObject({ momentum: z.strictObject({ beta: beta.optional() }) }),
-    z.strictObject({ nesterov: z.strictObject({ beta: beta.optional() }) }),
-    z.strictObject({
-      adam: z.strictObject({
-        beta1: beta.optional(),
-        beta2: beta.optional(),
-        eps: z.number({ error: 'must be a number' }).positive({ error: 'must be a positive number' }).optional(),
-      }),
-    }),
-  ],
-  { error: 'expected an optimizer: gd, momentum, nesterov, adam, or {name: {parameters}}' },
-);
+/**
+ * One value of a registry axis (schedule, optimizer): a name, or, for an
+ * entry with parameters, `{name: {parameters}}`; all from the registry.
+ */
+function entrySchema(what: string, names: readonly string[], registry: Readonly<Record<string, RegistryEntry & { formula: string }>>) {
+  const entry = (n: string) => registry[n] as RegistryEntry & { formula: string };
+  // For editors: each name with what it does.
+  const doc = names.map((n) => `\n- ${n}: ${entry(n).formula} (${entry(n).doc})`).join('');
+  // One message whether or not any entry has parameters yet, so that a new entry changes no message but the list of names.
+  const list = `${names.join(', ')}, or {name: {parameters}}`;
+  const error = `expected ${what}: ${list}`;
+  const name = z.enum(names as [string, ...string[]], { error });
+  const withParams = names.filter((n) => Object.keys(entry(n).params).length > 0);
+  const mappings = withParams.map((n) => z.strictObject({ [n]: paramsSchema(entry(n).params) }));
+  return { entry: mappings.length ? z.union([name, ...mappings], { error }) : name, list, doc };
+}
+
+const schedule = entrySchema('a schedule', SCHEDULE_NAMES, SCHEDULES);
+const optimizer = entrySchema('an optimizer', OPTIMIZER_NAMES, OPTIMIZERS);
 
 const objective = z.union(
   [
@@ -74,8 +94,14 @@ const trajectory = z.strictObject({
   learning_rate: finite.optional(),
   epochs: finite.optional(),
   start: finite.optional(),
-  schedule: scheduleName.optional(),
-  optimizer: z.string({ error: 'must be an optimizer label such as gd or momentum' }).optional(),
+  schedule: z
+    .string({ error: 'must be a schedule label such as constant or linear-decay' })
+    .describe('A schedule as results files name it: constant, or name(parameter=value,...) for parameters other than the defaults.')
+    .optional(),
+  optimizer: z
+    .string({ error: 'must be an optimizer label such as gd or momentum' })
+    .describe('An optimizer as results files name it: gd, or name(parameter=value,...) for parameters other than the defaults, such as momentum(beta=0.5).')
+    .optional(),
 });
 
 export const sweepSchema = z.strictObject({
@@ -90,14 +116,16 @@ export const sweepSchema = z.strictObject({
   learning_rate: numberAxis('learning rates'),
   epochs: numberAxis('epoch counts'),
   schedule: z
-    .union([scheduleName, z.array(scheduleName).min(1, { error: 'must not be empty' })], {
-      error: `expected a schedule (${SCHEDULES.join(', ')}) or a list of them`,
+    .union([schedule.entry, z.array(schedule.entry).min(1, { error: 'must not be empty' })], {
+      error: `expected a schedule (${schedule.list}) or a list of them`,
     })
+    .describe(`The step size s_t of step t = 0 .. E-1 (a name, {name: {parameters}}, or a list of them):${schedule.doc}`)
     .optional(),
   optimizer: z
-    .union([optimizer, z.array(optimizer).min(1, { error: 'must not be empty' })], {
-      error: 'expected an optimizer (gd, momentum, nesterov, adam, or {name: {parameters}}) or a list of them',
+    .union([optimizer.entry, z.array(optimizer.entry).min(1, { error: 'must not be empty' })], {
+      error: `expected an optimizer (${optimizer.list}) or a list of them`,
     })
+    .describe(`The update, with g = f'(x_t) (a name, {name: {parameters}}, or a list of them):${optimizer.doc}`)
     .optional(),
   classify: z
     .strictObject({

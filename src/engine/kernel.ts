@@ -32,13 +32,16 @@
  *   x and the optimizer's state unchanged, bit for bit), or on an exact
  *   two-step cycle where the step does not depend on t, jumps whole periods
  *   to the last two steps before each checkpoint: nothing can change any
- *   more (gd, momentum and nesterov; Adam's step depends on t).
+ *   more. Which schedules and optimizers allow it is theirs to say
+ *   (src/registry: dependsOnT, neverGrows; Adam's step depends on t).
  * - The driver (checkpoints, phases, refills, output) is plain shared code;
  *   the generated functions are small, so V8 optimizes them within
  *   milliseconds, and their rare branches only move locals, so an optimized
  *   version does not lack type feedback for a path taken later.
  */
 import type { Optimizer, Schedule } from '../config/types.js';
+import { resolveOptimizer } from '../registry/optimizers.js';
+import { resolveSchedule } from '../registry/schedules.js';
 
 export interface KernelSpec {
   fSource: string;
@@ -89,18 +92,22 @@ type ScalarFn = (x: number) => number;
 
 /**
  * Group state layout. S (Float64Array): per lane k, x at k, lr at L+k, the
- * mixed-phase threshold at 2L+k, the optimizer's state from 3L; then Adam's
- * shared p1, p2. Q (Float64Array): q1 at k, q2 at L+k, the x at blow-up at
- * 2L+k. I (Int32Array): convergedAt at k, divergedAt at L+k.
+ * mixed-phase threshold at 2L+k, the optimizer's state from 3L; then the
+ * optimizer's group state (Adam's p1, p2). Q (Float64Array): q1 at k, q2 at
+ * L+k, the x at blow-up at 2L+k. I (Int32Array): convergedAt at k,
+ * divergedAt at L+k.
  */
 export interface KernelParts {
   lanes: number;
   chunk: number;
   /** Optimizer state slots per lane. */
   stateSlots: number;
-  adam: boolean;
-  /** The step's arithmetic does not depend on t (no linear-decay, no Adam): states can repeat with a period. */
+  /** Start values of the optimizer's group state, after the lanes' slots. */
+  groupState: readonly number[];
+  /** The step's arithmetic does not depend on t (neither the schedule's nor the optimizer's): states can repeat with a period. */
   timeInvariant: boolean;
+  /** A step that changed nothing changes nothing later: groups at an exact fixed point may be skipped. */
+  fixedPointsStay: boolean;
   fastUnconverged: FastFn;
   fastConverged: FastFn;
   fastMixed: FastFn;
@@ -117,51 +124,6 @@ export interface KernelSources {
   exact: string;
 }
 
-function num(v: number): string {
-  return Object.is(v, -0) ? '(-0)' : `(${String(v)})`;
-}
-
-/** The state a lane carries besides x, by optimizer. */
-function laneState(o: Optimizer): string[] {
-  switch (o.kind) {
-    case 'gd':
-      return [];
-    case 'momentum':
-    case 'nesterov':
-      return ['v'];
-    case 'adam':
-      return ['m', 'u'];
-  }
-}
-
-function stepSize(schedule: Schedule, k: number): string {
-  switch (schedule) {
-    case 'constant':
-      return `lr${k}`;
-    case 'grad-scaled':
-      return `(lr${k} * Math.abs(g${k}))`;
-    case 'linear-decay':
-      return `(lr${k} * decay)`;
-  }
-}
-
-function update(o: Optimizer, k: number, s: string): string {
-  switch (o.kind) {
-    case 'gd':
-      return `x${k} = x${k} - ${s} * g${k};`;
-    case 'momentum':
-      return `v${k} = ${num(o.beta)} * v${k} + g${k}; x${k} = x${k} - ${s} * v${k};`;
-    case 'nesterov':
-      return `v${k} = ${num(o.beta)} * v${k} + g${k}; x${k} = x${k} - ${s} * (g${k} + ${num(o.beta)} * v${k});`;
-    case 'adam':
-      return (
-        `m${k} = ${num(o.beta1)} * m${k} + ${num(1 - o.beta1)} * g${k}; ` +
-        `u${k} = ${num(o.beta2)} * u${k} + ${num(1 - o.beta2)} * (g${k} * g${k}); ` +
-        `x${k} = x${k} - ${s} * ((m${k} / bc1) / (Math.sqrt(u${k} / bc2) + ${num(o.eps)}));`
-      );
-  }
-}
-
 function subst(source: string, v: string): string {
   return source.replace(/\bx\b/g, v);
 }
@@ -172,29 +134,25 @@ type Phase = 'unconverged' | 'converged' | 'mixed';
 export function kernelSources(spec: KernelSpec, lanes: number = DEFAULT_LANES): KernelSources {
   const L = Math.max(1, Math.floor(lanes));
   const ks = Array.from({ length: L }, (_, k) => k);
-  const state = laneState(spec.optimizer);
-  const adam = spec.optimizer.kind === 'adam';
+  const schedule = resolveSchedule(spec.schedule);
+  const optimizer = resolveOptimizer(spec.optimizer);
+  const state = optimizer.laneState;
+  const group = optimizer.groupState.map(([name]) => name);
   const P1 = (3 + state.length) * L;
   const df = (v: string) => subst(spec.dfSource, v);
+  const step = (k: number) =>
+    optimizer.update({ x: `x${k}`, g: `g${k}`, s: schedule.stepSize({ lr: `lr${k}`, g: `g${k}` }), state: (name) => `${name}${k}` });
 
-  const shared = (t: string): string[] => {
-    const out: string[] = [];
-    if (spec.schedule === 'linear-decay') out.push(`const decay = 1 - (${t} + 1) / E;`);
-    if (adam && spec.optimizer.kind === 'adam') {
-      out.push(`p1 = p1 * ${num(spec.optimizer.beta1)}; p2 = p2 * ${num(spec.optimizer.beta2)};`);
-      out.push('const bc1 = 1 - p1, bc2 = 1 - p2;');
-    }
-    return out;
-  };
+  const shared = (t: string): string[] => [...schedule.preamble({ t, E: 'E' }), ...optimizer.preamble()];
   const load = (lines: string[]) => {
     for (const k of ks) lines.push(`let x${k} = S[${k}]; const lr${k} = S[${L + k}];`);
     state.forEach((s, i) => ks.forEach((k) => lines.push(`let ${s}${k} = S[${(3 + i) * L + k}];`)));
-    if (adam) lines.push(`let p1 = S[${P1}], p2 = S[${P1 + 1}];`);
+    if (group.length) lines.push(`let ${group.map((name, i) => `${name} = S[${P1 + i}]`).join(', ')};`);
   };
   const store = (lines: string[], indent: string) => {
     for (const k of ks) lines.push(`${indent}S[${k}] = x${k};`);
     state.forEach((s, i) => ks.forEach((k) => lines.push(`${indent}S[${(3 + i) * L + k}] = ${s}${k};`)));
-    if (adam) lines.push(`${indent}S[${P1}] = p1; S[${P1 + 1}] = p2;`);
+    if (group.length) lines.push(`${indent}${group.map((name, i) => `S[${P1 + i}] = ${name};`).join(' ')}`);
   };
 
   const fast = (phase: Phase): string => {
@@ -210,7 +168,7 @@ export function kernelSources(spec: KernelSpec, lanes: number = DEFAULT_LANES): 
     lines.push('for (; j < end; j++) {');
     for (const s of shared('j')) lines.push(`  ${s}`);
     for (const k of ks) lines.push(`  const g${k} = ${df(`x${k}`)};`);
-    for (const k of ks) lines.push(`  ${update(spec.optimizer, k, stepSize(spec.schedule, k))}`);
+    for (const k of ks) lines.push(`  ${step(k)}`);
     lines.push(`  if (${tests.join(' || ')}) return j;`);
     lines.push('}');
     store(lines, '');
@@ -230,7 +188,7 @@ export function kernelSources(spec: KernelSpec, lanes: number = DEFAULT_LANES): 
       lines.push(`  const g${k} = ${df(`x${k}`)};`);
       lines.push(`  if (c${k} < 0 && Math.abs(g${k}) <= tol) c${k} = t;`);
       lines.push(`  q2_${k} = q1_${k}; q1_${k} = g${k};`);
-      lines.push(`  ${update(spec.optimizer, k, stepSize(spec.schedule, k))}`);
+      lines.push(`  ${step(k)}`);
       lines.push(`  if (d${k} < 0 && !(Math.abs(x${k}) <= bound)) { d${k} = next; dx${k} = x${k}; }`);
     }
     lines.push('}');
@@ -246,15 +204,18 @@ export function kernelSources(spec: KernelSpec, lanes: number = DEFAULT_LANES): 
 export function kernelParts(spec: KernelSpec, lanes: number = DEFAULT_LANES, chunk: number = DEFAULT_CHUNK): KernelParts {
   const L = Math.max(1, Math.floor(lanes));
   const src = kernelSources(spec, L);
+  const schedule = resolveSchedule(spec.schedule);
+  const optimizer = resolveOptimizer(spec.optimizer);
   const fastArgs = ['S', 'j', 'end', 'tol', 'bound', 'E'];
   // Named for profiles (node --cpu-prof): gdsweep-kernel/<part>.js
   const named = (part: string, body: string) => `${body}\n//# sourceURL=gdsweep-kernel/${part}.js`;
   return {
     lanes: L,
     chunk: Math.max(1, Math.floor(chunk)),
-    stateSlots: laneState(spec.optimizer).length,
-    adam: spec.optimizer.kind === 'adam',
-    timeInvariant: spec.optimizer.kind !== 'adam' && spec.schedule !== 'linear-decay',
+    stateSlots: optimizer.laneState.length,
+    groupState: optimizer.groupState.map(([, start]) => start),
+    timeInvariant: !optimizer.dependsOnT && !schedule.dependsOnT,
+    fixedPointsStay: !optimizer.dependsOnT && schedule.neverGrows,
     fastUnconverged: new Function(...fastArgs, named('fast-unconverged', src.fastUnconverged)) as FastFn,
     fastConverged: new Function(...fastArgs, named('fast-converged', src.fastConverged)) as FastFn,
     fastMixed: new Function(...fastArgs, named('fast-mixed', src.fastMixed)) as FastFn,
@@ -317,8 +278,9 @@ export interface RunOptions {
    * Skip the steps of a group whose every lane sits at an exact fixed point
    * (a step leaves x and the optimizer's state bit-for-bit unchanged), or,
    * where the step does not depend on t, on an exact cycle of two steps. The
-   * results are the same; Adam never qualifies (its step depends on t
-   * through the bias correction), linear-decay only for fixed points.
+   * results are the same. An optimizer whose update depends on t never
+   * qualifies (Adam, through the bias correction), nor a schedule whose step
+   * can grow; a schedule whose step depends on t only for fixed points.
    */
   skipFixedPoints: boolean;
 }
@@ -347,15 +309,15 @@ export function runKernel(
   const K = p.chunk;
   const C = checkpoints.length;
   const E = C > 0 ? (checkpoints[C - 1] as number) : 0;
-  const S = new Float64Array((3 + p.stateSlots) * L + 2);
+  const S = new Float64Array((3 + p.stateSlots) * L + p.groupState.length);
   const S0 = new Float64Array(S.length);
   const Q = new Float64Array(3 * L);
   const I = new Int32Array(2 * L);
   const P1 = (3 + p.stateSlots) * L;
-  // With a constant x (and v), f' and the step are constant too, or shrink (linear-decay),
-  // so a step that changed nothing changes nothing later either. Where the step map does not
+  // With a constant x (and v), f' and the step are constant too, or shrink (the schedule's
+  // neverGrows), so a step that changed nothing changes nothing later either. Where the step map does not
   // depend on t, a state that comes back after two steps comes back every two steps.
-  const skip = opts.skipFixedPoints && !p.adam;
+  const skip = opts.skipFixedPoints && p.fixedPointsStay;
   const maxPeriod = p.timeInvariant ? 2 : 1;
   const { x: outX, grad: outGrad, loss: outLoss, grad1: outGrad1, grad2: outGrad2, convergedAt: outConverged, divergedAt: outDiverged } = out;
   let work = 0;
@@ -377,10 +339,7 @@ export function runKernel(
         Q[2 * L + k] = x;
       }
     }
-    if (p.adam) {
-      S[P1] = 1;
-      S[P1 + 1] = 1;
-    }
+    p.groupState.forEach((start, i) => (S[P1 + i] = start));
     let alive = countAlive(I, L);
     if (alive > 0 && alive < L) refillDead(p, S, I);
     // 0, or the number of steps after which the group's state repeats (1: a fixed point).

@@ -7,14 +7,15 @@
 import { createHash } from 'node:crypto';
 import { tooManyRuns, tooManySteps } from '../config/limits.js';
 import { optimizerLabel, type Schedule, type SweepConfig } from '../config/types.js';
+import { resolveSchedule } from '../registry/schedules.js';
 import { VERSION } from '../version.js';
 
 /** Grid order, outermost first; epochs innermost so a track's runs are contiguous. */
 export const AXIS_ORDER = ['start', 'schedule', 'optimizer', 'lr', 'epochs'] as const;
 
-/** Schedules whose step t depends on the run's epoch count E. */
+/** Schedules whose step t depends on the run's epoch count E (the registry says which). */
 export function scheduleDependsOnEpochs(s: Schedule): boolean {
-  return s === 'linear-decay';
+  return resolveSchedule(s).dependsOnEpochs;
 }
 
 export interface Track {

@@ -19,6 +19,8 @@
  */
 import type { RunClass } from '../engine/classify.js';
 import type { ResultsDocument, RunRecord } from '../results/format.js';
+import { DEFAULT_OPTIMIZER } from '../registry/optimizers.js';
+import { DEFAULT_SCHEDULE } from '../registry/schedules.js';
 import { panelColumns, valueText } from './grid.js';
 import { count, sig6, fmt, maxOf, plural } from '../format/numbers.js';
 import { linearDomain } from './scales.js';
@@ -160,8 +162,8 @@ function chooseScope(doc: ResultsDocument): Scope & { combinations: number } {
 function runOf(r: RunRecord, doc: ResultsDocument): string {
   const ax = doc.sweep.axes;
   const parts = [`lr ${sig6(r.lr)}`, plural(r.epochs, 'epoch')];
-  if (ax.schedule.length > 1 || r.schedule !== 'constant') parts.push(r.schedule);
-  if (ax.optimizer.length > 1 || r.optimizer !== 'gd') parts.push(r.optimizer);
+  if (ax.schedule.length > 1 || r.schedule !== DEFAULT_SCHEDULE) parts.push(r.schedule);
+  if (ax.optimizer.length > 1 || r.optimizer !== DEFAULT_OPTIMIZER) parts.push(r.optimizer);
   return parts.join(' · ');
 }
 

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { sig6, plural } from '../format/numbers.js';
 import { escapeMarkdown } from './escape.js';
+import { DEFAULT_OPTIMIZER } from '../registry/optimizers.js';
+import { DEFAULT_SCHEDULE } from '../registry/schedules.js';
 import type { BestChoice } from '../analysis/best.js';
 import type { Change, Comparison, RunChange } from '../analysis/compare.js';
 
@@ -10,7 +12,7 @@ const ARROW: Record<Change, string> = { improved: 'better', regressed: 'WORSE', 
 
 function bestText(b: BestChoice | null): string {
   if (!b) return 'none converged';
-  const extra = [b.schedule !== 'constant' ? b.schedule : '', b.optimizer !== 'gd' ? b.optimizer : ''].filter(Boolean).join(', ');
+  const extra = [b.schedule !== DEFAULT_SCHEDULE ? b.schedule : '', b.optimizer !== DEFAULT_OPTIMIZER ? b.optimizer : ''].filter(Boolean).join(', ');
   return `${sig6(b.lr)}${extra ? ` (${extra})` : ''} at epoch ${b.convergedAt}`;
 }
 

@@ -14,6 +14,8 @@ import type { RunClass } from '../engine/classify.js';
 import { compileObjective, type CompiledObjective } from '../objective/objective.js';
 import { DEFAULT_GRAMMAR_LIMITS, type GrammarLimits } from '../objective/grammar.js';
 import type { ResultsDocument, RunRecord } from '../results/format.js';
+import { DEFAULT_OPTIMIZER } from '../registry/optimizers.js';
+import { DEFAULT_SCHEDULE } from '../registry/schedules.js';
 import { VERSION } from '../version.js';
 import { buildBasins, type BasinsModel } from './basins.js';
 import { bestPerBudget, type BestForBudget } from '../analysis/best.js';
@@ -142,8 +144,8 @@ function buildHeader(doc: ResultsDocument, curvature: string | null, st: Station
     { name: 'epochs', text: axisText(ax.epochs) },
     { name: 'start', text: axisText(ax.start) },
   ];
-  if (ax.schedule.length > 1 || ax.schedule[0] !== 'constant') axes.push({ name: 'schedule', text: axisText(ax.schedule) });
-  if (ax.optimizer.length > 1 || ax.optimizer[0] !== 'gd') axes.push({ name: 'optimizer', text: axisText(ax.optimizer) });
+  if (ax.schedule.length > 1 || ax.schedule[0] !== DEFAULT_SCHEDULE) axes.push({ name: 'schedule', text: axisText(ax.schedule) });
+  if (ax.optimizer.length > 1 || ax.optimizer[0] !== DEFAULT_OPTIMIZER) axes.push({ name: 'optimizer', text: axisText(ax.optimizer) });
   return {
     title: s.title || s.name,
     name: s.name,
@@ -193,8 +195,8 @@ function txt(s: string, order: number): TableCell {
  */
 function buildTable(doc: ResultsDocument): TableModel {
   const ax = doc.sweep.axes;
-  const showSchedule = ax.schedule.length > 1 || ax.schedule[0] !== 'constant';
-  const showOptimizer = ax.optimizer.length > 1 || ax.optimizer[0] !== 'gd';
+  const showSchedule = ax.schedule.length > 1 || ax.schedule[0] !== DEFAULT_SCHEDULE;
+  const showOptimizer = ax.optimizer.length > 1 || ax.optimizer[0] !== DEFAULT_OPTIMIZER;
   const columns: TableColumn[] = [
     { key: 'id', label: 'run', numeric: true },
     { key: 'lr', label: 'lr', numeric: true },

@@ -12,6 +12,8 @@
  */
 import type { CompiledObjective } from '../objective/objective.js';
 import type { ResultsDocument, RunRecord } from '../results/format.js';
+import { DEFAULT_OPTIMIZER } from '../registry/optimizers.js';
+import { DEFAULT_SCHEDULE } from '../registry/schedules.js';
 import { fmt, maxOf, minOf, plural } from '../format/numbers.js';
 import { logDomain } from './scales.js';
 
@@ -83,8 +85,9 @@ export function secondDerivative(df: (x: number) => number, x: number): number {
   return (df(x + h) - df(x - h)) / (2 * h);
 }
 
+/** The plain step x <- x - lr f'(x) that the theory curve describes: the default schedule and optimizer. */
 function isPlain(r: RunRecord): boolean {
-  return r.schedule === 'constant' && r.optimizer === 'gd';
+  return r.schedule === DEFAULT_SCHEDULE && r.optimizer === DEFAULT_OPTIMIZER;
 }
 
 /**

@@ -5,7 +5,9 @@
  * so they match the classified results bit for bit.
  */
 import { CLASSES } from '../engine/classify.js';
-import { parseOptimizerLabel, type TrajectorySelector } from '../config/types.js';
+import type { TrajectorySelector } from '../config/types.js';
+import { DEFAULT_OPTIMIZER, parseOptimizerLabel } from '../registry/optimizers.js';
+import { DEFAULT_SCHEDULE, parseScheduleLabel } from '../registry/schedules.js';
 import { traceRun } from '../engine/descend.js';
 import type { CompiledObjective } from '../objective/objective.js';
 import type { ResultsDocument, RunRecord } from '../results/format.js';
@@ -172,8 +174,8 @@ export function pickTrajectoryRuns(
 export function runTitle(r: RunRecord, doc: ResultsDocument): string {
   const ax = doc.sweep.axes;
   const parts = [`lr ${sig6(r.lr)}`, plural(r.epochs, 'epoch'), `start ${sig6(r.start)}`];
-  if (ax.schedule.length > 1 || r.schedule !== 'constant') parts.push(r.schedule);
-  if (ax.optimizer.length > 1 || r.optimizer !== 'gd') parts.push(r.optimizer);
+  if (ax.schedule.length > 1 || r.schedule !== DEFAULT_SCHEDULE) parts.push(r.schedule);
+  if (ax.optimizer.length > 1 || r.optimizer !== DEFAULT_OPTIMIZER) parts.push(r.optimizer);
   return parts.join(' · ');
 }
 
@@ -282,7 +284,7 @@ function curveMarks(stationary: StationaryModel, a: number, b: number): CurveMar
 
 function traceOne(doc: ResultsDocument, objective: CompiledObjective, r: RunRecord, stationary: StationaryModel): TrajectoryModel | null {
   const optimizer = parseOptimizerLabel(r.optimizer);
-  if (!optimizer) return null;
+  if (!optimizer || !parseScheduleLabel(r.schedule)) return null;
   const trace = traceRun({
     fSource: objective.fSource,
     dfSource: objective.dfSource,
@@ -399,5 +401,5 @@ export function buildTrajectories(
     if (t) items.push(t);
   }
   const skipped = runs.length - items.length;
-  return { items, source, dropped, note: skipped ? `${skipped} run(s) not traced: unknown optimizer label` : null };
+  return { items, source, dropped, note: skipped ? `${skipped} run(s) not traced: unknown schedule or optimizer label` : null };
 }

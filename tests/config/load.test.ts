@@ -7,12 +7,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadSweep } from '../../src/config/load.js';
-import type { SweepConfig } from '../../src/config/types.js';
+import { DEFAULT_LOAD_LIMITS, loadSweep } from '../../src/config/load.js';
+import { optimizerLabel, type Optimizer, type SweepConfig } from '../../src/config/types.js';
 import { SweepConfigError } from '../../src/errors.js';
 import { BUILTINS } from '../../src/objective/builtins.js';
 import { compileObjective } from '../../src/objective/objective.js';
 import { arange, geomspace, linspace } from '../../src/numeric/numpy.js';
+import { buildPlan, runParams } from '../../src/plan/plan.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gdsweep-load-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -253,6 +254,60 @@ describe('objectives', () => {
   it('an expression in a block scalar is accepted', () => {
     const c = sweep({ objective: 'objective:\n  expr: >-\n    cos(2*pi*x)\n    + x^2\n' });
     expect(c.objective.expr).toBe('cos(2*pi*x) + x^2');
+  });
+});
+
+describe('parameters as axes', () => {
+  it('a list of a parameter gives one optimizer value per element, the default by its bare name', () => {
+    const c = sweep({ extra: 'optimizer: {momentum: {beta: [0.5, 0.9, 0.99]}}\n' });
+    expect(c.optimizers).toEqual([
+      { kind: 'momentum', beta: 0.5 },
+      { kind: 'momentum', beta: 0.9 },
+      { kind: 'momentum', beta: 0.99 },
+    ]);
+    expect(c.optimizers.map(optimizerLabel)).toEqual(['momentum(beta=0.5)', 'momentum', 'momentum(beta=0.99)']);
+  });
+
+  it('lists of several parameters give their product, the first parameter outermost; other entries keep their place', () => {
+    const c = sweep({ extra: 'optimizer: [gd, {adam: {beta2: [0.99, 0.999], beta1: [0.8, 0.9], eps: 1.0e-6}}, {nesterov: {beta: [0.5]}}]\n' });
+    expect(c.optimizers.map(optimizerLabel)).toEqual([
+      'gd',
+      'adam(beta1=0.8,beta2=0.99,eps=0.000001)',
+      'adam(beta1=0.8,eps=0.000001)',
+      'adam(beta2=0.99,eps=0.000001)',
+      'adam(eps=0.000001)',
+      'nesterov(beta=0.5)',
+    ]);
+  });
+
+  it('lr x beta: the run count is the product of the axes, and each optimizer value has its own lr x epochs map', () => {
+    const c = sweep({ learning_rate: '[0.1, 0.01, 0.001]', epochs: '[10, 100]', starts: '[2, -1]', extra: 'optimizer: {momentum: {beta: [0.5, 0.9, 0.99]}}\n' });
+    const plan = buildPlan(c);
+    expect(plan.runCount).toBe(2 * 3 * 3 * 2);
+    expect(plan.dims).toEqual([2, 1, 3, 3, 2]);
+    // Runs of one optimizer value, one start: the full lr x epochs grid.
+    for (let o = 0; o < 3; o++) {
+      const runs = Array.from({ length: plan.runCount }, (_, id) => runParams(plan, id)).filter((p) => p.optimizer === optimizerLabel(c.optimizers[o] as Optimizer) && p.start === 2);
+      expect(runs.map((p) => [p.lr, p.epochs])).toEqual([[0.1, 10], [0.1, 100], [0.01, 10], [0.01, 100], [0.001, 10], [0.001, 100]]);
+    }
+  });
+
+  it('the runs limit counts expanded parameter lists before anything is expanded', () => {
+    const file = write(`name: t\n${OBJECTIVE}starts: [2]\nlearning_rate: {geomspace: {from: 1.0e-4, to: 1, num: 1000}}\nepochs: [10]\noptimizer: {adam: {beta1: [0.1, 0.2, 0.3], beta2: [0.1, 0.2, 0.3, 0.4]}}\n`);
+    expect(() => loadSweep(file, { ...DEFAULT_LOAD_LIMITS, maxAxisValues: 11_999 })).toThrow(/the plan has 12000 runs, more than the limit of 11999/);
+    expect(loadSweep(file, { ...DEFAULT_LOAD_LIMITS, maxAxisValues: 12_000 }).optimizers).toHaveLength(12);
+  });
+
+  it.each([
+    ['optimizer: {momentum: {beta: [0.5, 0.9, 0.5]}}', 'optimizer.momentum.beta[2]: \'momentum(beta=0.5)\' is listed twice'],
+    ['optimizer: [momentum, {momentum: {beta: [0.5, 0.9]}}]', 'optimizer[1].momentum.beta[1]: \'momentum\' is listed twice'],
+    ['optimizer: [{momentum: {beta: 0.9}}, momentum]', 'optimizer[1]: \'momentum\' is listed twice'],
+    ['optimizer: {adam: {beta1: [0.8, 0.9], beta2: [0.9, 0.9]}}', 'optimizer.adam.beta2[1]: \'adam(beta1=0.8,beta2=0.9)\' is listed twice'],
+    ['optimizer: {momentum: {beta: []}}', 'optimizer.momentum.beta: must not be empty, got an empty list'],
+    ['optimizer: {momentum: {beta: [0.5, 1.5]}}', 'optimizer.momentum.beta[1]: must be in [0, 1), got the number 1.5'],
+    ['optimizer: {momentum: {beta: [0.5, fast]}}', 'optimizer.momentum.beta[1]: must be a number, got the string "fast"'],
+  ])('%s is an error at the value', (line, message) => {
+    expect(loadError(`name: t\n${OBJECTIVE}starts: [2]\nlearning_rate: [0.1]\nepochs: [100]\n${line}\n`).detail).toBe(message);
   });
 });
 

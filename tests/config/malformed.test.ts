@@ -14,9 +14,13 @@ import { describe, expect, it, type ExpectStatic } from 'vitest';
 import { loadSweep } from '../../src/config/load.js';
 import { SweepConfigError } from '../../src/errors.js';
 import { BIN, gdsweep, ROOT, tempDir } from '../helpers/cli.js';
+import { withRegistryNames } from '../helpers/registry.js';
 
 const DIR = 'tests/fixtures/malformed';
-const expected = JSON.parse(readFileSync(join(ROOT, DIR, 'expected.json'), 'utf8')) as Record<string, string>;
+// {schedules} and {optimizers} stand for the registries' names, so that a new entry changes no message here.
+const expected = Object.fromEntries(
+  Object.entries(JSON.parse(readFileSync(join(ROOT, DIR, 'expected.json'), 'utf8')) as Record<string, string>).map(([file, message]) => [file, withRegistryNames(message)]),
+);
 const files = readdirSync(join(ROOT, DIR))
   .filter((f) => f.endsWith('.yaml'))
   .sort();

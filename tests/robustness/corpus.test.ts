@@ -2,7 +2,7 @@
  * Hostile and malformed sweep files, end to end. Each file in
  * tests/robustness/corpus/ has in expected.json the exit status and the
  * exact stderr that `gdsweep run FILE` must give ({file} stands for the
- * path); the big inputs (a 50 MB file, nesting 10,000 deep, ...) are written
+ * path, {schedules} and {optimizers} for the registries' names); the big inputs (a 50 MB file, nesting 10,000 deep, ...) are written
  * at test time into a temporary folder, never committed.
  *
  * For every file: the exact status and one-line message, no stack trace,
@@ -27,6 +27,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, tempDir } from '../helpers/cli.js';
+import { withRegistryNames } from '../helpers/registry.js';
 
 const DIR = 'tests/robustness/corpus';
 /** What the hostile expressions and tags try to create. */
@@ -48,7 +49,7 @@ const files = readdirSync(join(ROOT, DIR))
 
 /** The exact stderr of `run` for a file of the table. */
 function stderrFor(path: string, e: Expectation): string {
-  return e.stderr.replace('{file}', path) + '\n';
+  return withRegistryNames(e.stderr.replace('{file}', path)) + '\n';
 }
 
 /**

@@ -13,6 +13,8 @@ import { stringify } from 'yaml';
 import { loadSweep } from '../../src/config/load.js';
 import { SweepConfigError } from '../../src/errors.js';
 import { buildPlan, runParams } from '../../src/plan/plan.js';
+import { OPTIMIZER_NAMES } from '../../src/registry/optimizers.js';
+import { SCHEDULE_NAMES } from '../../src/registry/schedules.js';
 import { shardTracks } from '../../src/plan/shard.js';
 import { executeBatch } from '../../src/engine/descend.js';
 import { batchSpec } from '../../src/pool/pool.js';
@@ -73,8 +75,8 @@ const sweepArb = fc.record({
   starts: fc.oneof(axisOf(finite), fc.record({ linspace: fc.record({ from: finite, to: finite, num: fc.integer({ min: 1, max: 5 }) }) })),
   learning_rate: fc.oneof(axisOf(positive), fc.record({ geomspace: fc.record({ from: positive, to: positive, num: fc.integer({ min: 1, max: 5 }) }) })),
   epochs: fc.oneof(axisOf(fc.integer({ min: 0, max: 300 })), fc.record({ range: fc.record({ from: fc.constant(0), to: fc.integer({ min: 1, max: 300 }), step: fc.integer({ min: 1, max: 100 }) }) })),
-  schedule: fc.subarray(['constant', 'grad-scaled', 'linear-decay'] as const, { minLength: 1 }),
-  optimizer: fc.subarray(['gd', 'momentum', 'nesterov', 'adam'] as const, { minLength: 1 }),
+  schedule: fc.subarray([...SCHEDULE_NAMES], { minLength: 1 }),
+  optimizer: fc.subarray([...OPTIMIZER_NAMES], { minLength: 1 }),
 });
 
 function runAll(file: string, shards?: number): { table: RunTable; json: string; csv: string } {
