@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { InterruptedError, throwIfInterrupted, UserError } from '../errors.js';
 import { executePlan, type ExecutePlanOptions } from '../execute.js';
 import type { Plan } from '../plan/plan.js';
-import { runParams } from '../plan/plan.js';
+import { AXES, AXIS_DEFS, axisValues, type AxisKey } from '../plan/axes.js';
 import { parseShard, shardLabel, shardTracks, type Shard } from '../plan/shard.js';
 import { WorkerPool, defaultWorkers } from '../pool/pool.js';
 import { refuseLink } from '../results/files.js';
@@ -45,31 +45,26 @@ function cellText(table: RunTable, id: number): string {
   }
 }
 
-/** A small text table: one row per (start, schedule, optimizer, lr), one column per epoch budget. */
+/** A small text table: one row per trajectory (every axis but epochs), one column per epoch budget. */
 export function textTable(plan: Plan, table: RunTable, maxRuns = 64): string {
   if (plan.runCount > maxRuns) return '';
-  const [S, K, O, L, P] = plan.dims;
-  const c = plan.config;
-  const head: string[] = [];
-  if (S > 1) head.push('start');
-  if (K > 1) head.push('schedule');
-  if (O > 1) head.push('optimizer');
-  head.push('lr', ...c.epochs.map((e) => plural(e, 'epoch')));
+  const { grid } = plan;
+  const values = axisValues(plan.config);
+  // lr is the lesson's row label, so it is shown even when it does not vary.
+  const shown = AXES.filter((k) => k !== 'epochs' && (k === 'lr' || grid.lengths[k] > 1));
+  const text = (k: AxisKey, i: number): string => {
+    const v = values[k][i] as number | string;
+    return typeof v === 'number' ? sig6(v) : v;
+  };
+  const head = [...shown.map((k) => AXIS_DEFS[k].column), ...values.epochs.map((e) => plural(e, 'epoch'))];
   const rows: string[][] = [head];
-  for (let s = 0; s < S; s++)
-    for (let k = 0; k < K; k++)
-      for (let o = 0; o < O; o++)
-        for (let l = 0; l < L; l++) {
-          const base = (((s * K + k) * O + o) * L + l) * P;
-          const p0 = runParams(plan, base);
-          const row: string[] = [];
-          if (S > 1) row.push(sig6(p0.start));
-          if (K > 1) row.push(p0.schedule);
-          if (O > 1) row.push(p0.optimizer);
-          row.push(sig6(p0.lr));
-          for (let p = 0; p < P; p++) row.push(table.done[base + p] ? cellText(table, base + p) : '(other shard)');
-          rows.push(row);
-        }
+  const P = grid.lengths.epochs;
+  for (let base = 0; base < plan.runCount; base += P) {
+    const at = grid.decode(base);
+    const row = shown.map((k) => text(k, at[k]));
+    for (let p = 0; p < P; p++) row.push(table.done[base + p] ? cellText(table, base + p) : '(other shard)');
+    rows.push(row);
+  }
   const widths = head.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows.map((r) => '  ' + r.map((v, i) => v.padEnd(widths[i] as number)).join('  ').trimEnd()).join('\n') + '\n';
 }

@@ -8,10 +8,10 @@ import { createHash } from 'node:crypto';
 import { tooManyRuns, tooManySteps } from '../config/limits.js';
 import { optimizerLabel, type Schedule, type SweepConfig } from '../config/types.js';
 import { resolveSchedule } from '../registry/schedules.js';
+import { Grid } from './axes.js';
 import { VERSION } from '../version.js';
 
-/** Grid order, outermost first; epochs innermost so a track's runs are contiguous. */
-export const AXIS_ORDER = ['start', 'schedule', 'optimizer', 'lr', 'epochs'] as const;
+export { AXES, Grid, type AxisKey } from './axes.js';
 
 /** Schedules whose step t depends on the run's epoch count E (the registry says which). */
 export function scheduleDependsOnEpochs(s: Schedule): boolean {
@@ -43,8 +43,8 @@ export interface RunParams {
 
 export interface Plan {
   config: SweepConfig;
-  /** Axis lengths in AXIS_ORDER. */
-  dims: [number, number, number, number, number];
+  /** The run grid: axis lengths, strides, id <-> position. */
+  grid: Grid;
   runCount: number;
   tracks: Track[];
   totalSteps: number;
@@ -82,62 +82,45 @@ export function planHash(config: SweepConfig): string {
 }
 
 export function buildPlan(config: SweepConfig, limits: PlanLimits = DEFAULT_PLAN_LIMITS): Plan {
-  const dims: Plan['dims'] = [config.starts.length, config.schedules.length, config.optimizers.length, config.learningRates.length, config.epochs.length];
-  const runCount = dims.reduce((a, b) => a * b, 1);
+  const grid = Grid.of(config);
+  const runCount = grid.size;
   if (runCount > limits.maxRuns) throw tooManyRuns(config.file, runCount, limits.maxRuns);
   const maxEpochs = Math.max(...config.epochs);
-  const P = config.epochs.length;
+  const P = grid.lengths.epochs;
   const allEpochs = config.epochs.map((_, i) => i);
   // Cheap upper bound first, so a huge grid is refused before tracks are built.
-  const [S, K, O, L] = dims;
+  const perTrajectory = runCount / P / grid.lengths.schedule;
   let totalSteps = 0;
   for (const sched of config.schedules) {
-    totalSteps += S * O * L * (scheduleDependsOnEpochs(sched) ? config.epochs.reduce((a, b) => a + b, 0) : maxEpochs);
+    totalSteps += perTrajectory * (scheduleDependsOnEpochs(sched) ? config.epochs.reduce((a, b) => a + b, 0) : maxEpochs);
   }
   if (totalSteps > limits.maxSteps) {
     throw tooManySteps(config.file, totalSteps, limits.maxSteps);
   }
   const tracks: Track[] = [];
-  for (let s = 0; s < S; s++) {
-    for (let k = 0; k < K; k++) {
-      const perEpoch = scheduleDependsOnEpochs(config.schedules[k] as Schedule);
-      for (let o = 0; o < O; o++) {
-        for (let l = 0; l < L; l++) {
-          const base = (((s * K + k) * O + o) * L + l) * P;
-          const common = { start: config.starts[s] as number, lr: config.learningRates[l] as number, schedule: k, optimizer: o };
-          if (perEpoch) {
-            for (let p = 0; p < P; p++) {
-              tracks.push({ index: tracks.length, ...common, firstRun: base + p, epochIdx: [p], cost: config.epochs[p] as number });
-            }
-          } else {
-            tracks.push({ index: tracks.length, ...common, firstRun: base, epochIdx: allEpochs, cost: maxEpochs });
-          }
-        }
-      }
+  // Every run with epochs index 0 starts a trajectory; ids ascend, so tracks come in id order.
+  for (let base = 0; base < runCount; base += P) {
+    const at = grid.decode(base);
+    const common = { start: config.starts[at.start] as number, lr: config.learningRates[at.lr] as number, schedule: at.schedule, optimizer: at.optimizer };
+    if (scheduleDependsOnEpochs(config.schedules[at.schedule] as Schedule)) {
+      for (let p = 0; p < P; p++) tracks.push({ index: tracks.length, ...common, firstRun: base + p, epochIdx: [p], cost: config.epochs[p] as number });
+    } else {
+      tracks.push({ index: tracks.length, ...common, firstRun: base, epochIdx: allEpochs, cost: maxEpochs });
     }
   }
-  return { config, dims, runCount, tracks, totalSteps, hash: planHash(config) };
+  return { config, grid, runCount, tracks, totalSteps, hash: planHash(config) };
 }
 
 /** The parameters of run `id` (grid position). */
 export function runParams(plan: Plan, id: number): RunParams {
-  const [, K, O, L, P] = plan.dims;
-  let r = id;
-  const p = r % P;
-  r = (r - p) / P;
-  const l = r % L;
-  r = (r - l) / L;
-  const o = r % O;
-  r = (r - o) / O;
-  const k = r % K;
-  const s = (r - k) / K;
+  const at = plan.grid.decode(id);
   const c = plan.config;
   return {
     id,
-    start: c.starts[s] as number,
-    lr: c.learningRates[l] as number,
-    epochs: c.epochs[p] as number,
-    schedule: c.schedules[k] as Schedule,
-    optimizer: optimizerLabel(c.optimizers[o] as (typeof c.optimizers)[number]),
+    start: c.starts[at.start] as number,
+    lr: c.learningRates[at.lr] as number,
+    epochs: c.epochs[at.epochs] as number,
+    schedule: c.schedules[at.schedule] as Schedule,
+    optimizer: optimizerLabel(c.optimizers[at.optimizer] as (typeof c.optimizers)[number]),
   };
 }

@@ -128,12 +128,12 @@ const CSV_HEAD = CSV_COLUMNS.join(',') + '\n';
  * The rows of both files for every run this table holds, in id order, as
  * pairs of chunks [json, csv]. One pass: each number is turned into text
  * once for both files, the axis values once per sweep, and the axis indices
- * come from inline arithmetic (as runParams does), which keeps a million
+ * come from the grid's strides inline (as Grid.index does), which keeps a million
  * rows fast.
  */
 export function* resultsRowChunks(plan: Plan, table: RunTable): Generator<[string, string]> {
   const c = plan.config;
-  const [, K, O, L, P] = plan.dims;
+  const { strides: stride, lengths: len } = plan.grid;
   const lrText = c.learningRates.map(String);
   const startText = c.starts.map(String);
   const epochText = c.epochs.map(String);
@@ -146,11 +146,11 @@ export function* resultsRowChunks(plan: Plan, table: RunTable): Generator<[strin
   let first = true;
   for (let id = 0; id < table.runCount; id++) {
     if (!table.done[id]) continue;
-    const p = id % P;
-    const l = Math.floor(id / P) % L;
-    const o = Math.floor(id / (P * L)) % O;
-    const k = Math.floor(id / (P * L * O)) % K;
-    const s = Math.floor(id / (P * L * O * K));
+    const p = Math.floor(id / stride.epochs) % len.epochs;
+    const l = Math.floor(id / stride.lr) % len.lr;
+    const o = Math.floor(id / stride.optimizer) % len.optimizer;
+    const k = Math.floor(id / stride.schedule) % len.schedule;
+    const s = Math.floor(id / stride.start) % len.start;
     const x = table.x[id] as number;
     const g = table.grad[id] as number;
     const f = table.loss[id] as number;
