@@ -11,7 +11,7 @@ import { writeSweepFolder, type ReportWriter } from '../results/output.js';
 import { readResults } from '../results/read.js';
 import { countClasses, reasonName, type RunTable } from '../results/table.js';
 import { VERSION } from '../version.js';
-import { formatCount, grammarLimits, loadAndPlan, type Io, type LimitFlags } from './common.js';
+import { formatCount, grammarLimits, loadAndPlan, resultsLimits, type Io, type LimitFlags } from './common.js';
 
 export interface RunFlags extends Partial<LimitFlags> {
   out: string;
@@ -80,11 +80,11 @@ function journalPath(out: string, name: string, shard: Shard | null): string {
 }
 
 /** Results of the same plan by the same version already there? */
-function upToDate(target: string, plan: Plan, shard: Shard | null, wantReport: boolean): boolean {
+function upToDate(target: string, plan: Plan, shard: Shard | null, wantReport: boolean, flags: Partial<LimitFlags>): boolean {
   if (!existsSync(join(target, 'results.json'))) return false;
   if (wantReport && !shard && !existsSync(join(target, 'index.html'))) return false;
   try {
-    const doc = readResults(target);
+    const doc = readResults(target, resultsLimits(flags));
     const s = doc.plan.shard;
     return doc.plan.hash === plan.hash && doc.plan.version === VERSION && (shard ? s?.index === shard.index && s.count === shard.count : s === undefined);
   } catch {
@@ -126,8 +126,8 @@ export async function runCommand(files: string[], flags: RunFlags, io: Io, repor
     for (const { config, plan } of entries) {
       const target = outputFolder(flags.out, config.name, shard);
       const wantReport = flags.report && !shard;
-      if (!flags.force && upToDate(target, plan, shard, wantReport)) {
-        const doc = readResults(target);
+      if (!flags.force && upToDate(target, plan, shard, wantReport, flags)) {
+        const doc = readResults(target, resultsLimits(flags));
         // The results are reused; the report is rebuilt from them so it is always this version's.
         if (wantReport) {
           const { renderCommand } = await import('./render.js');
@@ -175,7 +175,7 @@ export async function runCommand(files: string[], flags: RunFlags, io: Io, repor
   }
   if (flags.report && !shard) {
     const { writeBatchIndex } = await import('../results/batch-index.js');
-    const index = writeBatchIndex(flags.out);
+    const index = writeBatchIndex(flags.out, resultsLimits(flags));
     if (entries.length > 1) say(`index: ${index}\n`);
   }
   if (flags.json) io.out(JSON.stringify({ sweeps: summaries }, null, 2) + '\n');

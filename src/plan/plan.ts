@@ -85,9 +85,13 @@ export function planHash(config: SweepConfig): string {
   return createHash('sha256').update(JSON.stringify(planIdentity(config))).update(VERSION).digest('hex').slice(0, 16);
 }
 
+export function tooManyRunsText(runs: number, maxRuns: number): string {
+  return `the plan has ${fmt(runs)} runs, more than the limit of ${fmt(maxRuns)} (raise it with --max-runs)`;
+}
+
 /** The refusal of a grid above --max-runs (also given by the loader, before it expands the axes). */
 export function tooManyRuns(file: string, runs: number, maxRuns: number): UserError {
-  return new UserError(`${file}: the plan has ${fmt(runs)} runs, more than the limit of ${fmt(maxRuns)} (raise it with --max-runs)`);
+  return new UserError(`${file}: ${tooManyRunsText(runs, maxRuns)}`);
 }
 
 export function buildPlan(config: SweepConfig, limits: PlanLimits = DEFAULT_PLAN_LIMITS): Plan {
