@@ -41,8 +41,6 @@ interface Probe {
   difference: number;
   /** Bound on the difference's own error: truncation (from the h and 2h differences) and rounding in f. */
   error: number;
-  /** f the same number at every stencil point (it underflowed, or rounds to a constant there). */
-  flat: boolean;
 }
 
 /**
@@ -91,7 +89,7 @@ function probe(f: (x: number) => number, df: (x: number) => number, x: number): 
   const cdg = (fpg - fmg) / (2 * g);
   if (!Number.isFinite(cdg)) return null;
   if (Math.abs(cdg - cd1) > 2 * e1 + (8 * noise * h) / g + 1e-3 * Math.max(Math.abs(cd1), Math.abs(cdg))) return null;
-  return { x, derivative: df(x), difference: cd1, error: 2 * e1 + 8 * noise, flat: [...values, fpg, fmg].every((v) => v === f0) };
+  return { x, derivative: df(x), difference: cd1, error: 2 * e1 + 8 * noise };
 }
 
 /**
@@ -104,8 +102,8 @@ export function checkPoint(f: (x: number) => number, df: (x: number) => number, 
   const p = probe(f, df, x);
   if (!p) return null;
   const d = p.derivative;
-  // f' NaN where f has underflowed to a constant (abs(u)/u at u = 0): float64 cannot tell the slope there.
-  if (!Number.isFinite(d)) return p.flat ? null : { x, derivative: d, difference: p.difference };
+  // Where f is smooth, f' must be a number (abs(u)/u at u = 0 is not, even where f has underflowed to 0).
+  if (!Number.isFinite(d)) return { x, derivative: d, difference: p.difference };
   const tol = RTOL * Math.max(Math.abs(d), Math.abs(p.difference)) + p.error + 1e-9 * slope;
   return Math.abs(d - p.difference) <= tol ? null : { x, derivative: d, difference: p.difference };
 }
