@@ -26,6 +26,7 @@ export { executePlan } from './execute.js';
 export { WorkerPool } from './pool/pool.js';
 export { writeSweepFolder } from './results/output.js';
 export { readResults } from './results/read.js';
+export { validateResults, type ResultsLimits } from './results/validate.js';
 export { compareResults } from './analysis/compare.js';
 export type { ResultsDocument, RunRecord } from './results/format.js';
 export { compileObjective } from './objective/objective.js';

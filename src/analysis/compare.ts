@@ -53,9 +53,27 @@ function describeKey(k: string): string {
   return `lr=${lr} epochs=${epochs} start=${start} ${schedule} ${optimizer}`;
 }
 
+/**
+ * Runs by key, in id order. An axis may repeat a value (linspace from 1 to 1),
+ * so equal keys are told apart by their occurrence ("...|gd#2"), and the
+ * n-th such run of one sweep is compared with the n-th of the other: no run
+ * is hidden behind another with the same parameters.
+ */
+function byKey(doc: ResultsDocument): Map<string, RunRecord> {
+  const out = new Map<string, RunRecord>();
+  const seen = new Map<string, number>();
+  for (const r of [...doc.runs].sort((p, q) => p.id - q.id)) {
+    const k = runKey(r);
+    const n = (seen.get(k) ?? 0) + 1;
+    seen.set(k, n);
+    out.set(n === 1 ? k : `${k}#${n}`, r);
+  }
+  return out;
+}
+
 export function compareResults(base: ResultsDocument, next: ResultsDocument, opts: { common: boolean }): Comparison {
-  const b = new Map(base.runs.map((r) => [runKey(r), r]));
-  const n = new Map(next.runs.map((r) => [runKey(r), r]));
+  const b = byKey(base);
+  const n = byKey(next);
   const onlyBase = [...b.keys()].filter((k) => !n.has(k));
   const onlyNext = [...n.keys()].filter((k) => !b.has(k));
   if ((onlyBase.length || onlyNext.length) && !opts.common) {

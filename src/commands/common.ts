@@ -3,6 +3,7 @@ import { loadSweep, DEFAULT_LOAD_LIMITS, type LoadLimits } from '../config/load.
 import type { SweepConfig } from '../config/types.js';
 import { buildPlan, DEFAULT_PLAN_LIMITS, type Plan, type PlanLimits } from '../plan/plan.js';
 import { DEFAULT_GRAMMAR_LIMITS, type GrammarLimits } from '../objective/grammar.js';
+import type { ResultsLimits } from '../results/validate.js';
 
 export type { Io } from '../io.js';
 
@@ -30,6 +31,11 @@ export function grammarLimits(f: Partial<LimitFlags>): GrammarLimits {
     maxLength: f['max-expr-length'] ?? DEFAULT_GRAMMAR_LIMITS.maxLength,
     maxDepth: f['max-expr-depth'] ?? DEFAULT_GRAMMAR_LIMITS.maxDepth,
   };
+}
+
+/** The limits under which results files are read back (render, merge, compare, a reused run). */
+export function resultsLimits(f: Partial<LimitFlags>): ResultsLimits {
+  return { grammar: grammarLimits(f), plan: planLimits(f) };
 }
 
 export function planLimits(f: Partial<LimitFlags>): PlanLimits {

@@ -4,7 +4,7 @@ import { compareResults } from '../analysis/compare.js';
 import { compareHtml, compareMarkdown } from '../report/compare-page.js';
 import { commitFolder, writeFileDurable } from '../results/atomic.js';
 import { readResults } from '../results/read.js';
-import type { Io, LimitFlags } from './common.js';
+import { resultsLimits, type Io, type LimitFlags } from './common.js';
 
 export interface CompareFlags extends Partial<LimitFlags> {
   'fail-on'?: 'regression' | 'none';
@@ -30,7 +30,8 @@ export function compareFolder(out: string, nextName: string): string {
 
 /** Exit 1 only when asked to fail on a regression and one happened. */
 export async function compareCommand(base: string, next: string, flags: CompareFlags, io: Io): Promise<number> {
-  const c = compareResults(readResults(base), readResults(next), { common: flags.common });
+  const limits = resultsLimits(flags);
+  const c = compareResults(readResults(base, limits), readResults(next, limits), { common: flags.common });
   const md = compareMarkdown(c, base, next);
   if (flags.out !== undefined) {
     const target = compareFolder(flags.out, c.nextName);

@@ -14,7 +14,7 @@ import { writeSweepFolder, type ReportWriter } from '../results/output.js';
 import { readResults } from '../results/read.js';
 import { planFromResults, readRunsInto } from '../results/rebuild.js';
 import { createTable, countClasses } from '../results/table.js';
-import { grammarLimits, planLimits, type Io, type LimitFlags } from './common.js';
+import { grammarLimits, planLimits, resultsLimits, type Io, type LimitFlags } from './common.js';
 
 /** Result folders under the given paths: the path itself, or up to two levels below. */
 export function findResultFolders(paths: string[]): string[] {
@@ -53,7 +53,8 @@ export interface MergeFlags extends Partial<LimitFlags> {
 }
 
 export async function mergeCommand(paths: string[], flags: MergeFlags, io: Io, report: ReportWriter | null): Promise<number> {
-  const inputs: ShardInput[] = findResultFolders(paths).map((dir) => ({ dir, doc: readResults(dir) }));
+  const limits = resultsLimits(flags);
+  const inputs: ShardInput[] = findResultFolders(paths).map((dir) => ({ dir, doc: readResults(dir, limits) }));
   const bySweep = new Map<string, ShardInput[]>();
   for (const i of inputs) {
     if (!i.doc.plan.shard) throw new UserError(`${i.dir}: not a shard output (its results have no plan.shard); merge joins the outputs of run --shard i/n`);
@@ -89,7 +90,7 @@ export async function mergeCommand(paths: string[], flags: MergeFlags, io: Io, r
       const sh = s.doc.plan.shard as { index: number; count: number };
       const expected = new Set<number>();
       for (const t of shardTracks(plan.tracks, sh)) for (let r = 0; r < t.epochIdx.length; r++) expected.add(t.firstRun + r);
-      const ids = readRunsInto(s.dir, table);
+      const ids = readRunsInto(s.dir, table, s.doc);
       if (ids.length !== expected.size || ids.some((id) => !expected.has(id))) {
         throw new UserError(`${s.dir}: its runs are not those of shard ${sh.index}/${sh.count} of plan ${plan.hash}`);
       }

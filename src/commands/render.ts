@@ -13,7 +13,7 @@ import { UserError } from '../errors.js';
 import { commitFolder } from '../results/atomic.js';
 import { readResults } from '../results/read.js';
 import { REPORT_FILES, writeReport } from '../report/writer.js';
-import { grammarLimits, type Io, type LimitFlags } from './common.js';
+import { grammarLimits, resultsLimits, type Io, type LimitFlags } from './common.js';
 
 export interface RenderFlags extends Partial<LimitFlags> {
   quiet: boolean;
@@ -63,7 +63,7 @@ export async function renderCommand(dirArg: string, flags: RenderFlags, io: Io, 
   } catch {
     throw new UserError(`${dir}: no results.json here; render rebuilds the report of a folder written by gdsweep run`);
   }
-  const doc = readResults(resultsFile);
+  const doc = readResults(resultsFile, resultsLimits(flags));
   let written: string[] = [];
   let warnings: string[] = [];
   await commitFolder(resolve(dir), async (tmp) => {

@@ -14,7 +14,7 @@ import { readResults } from '../results/read.js';
 import { countClasses, reasonName, type RunTable } from '../results/table.js';
 import { VERSION } from '../version.js';
 import { count, fmt, plural, sig6 } from '../format/numbers.js';
-import { grammarLimits, loadAndPlan, type Io, type LimitFlags } from './common.js';
+import { grammarLimits, loadAndPlan, resultsLimits, type Io, type LimitFlags } from './common.js';
 
 export interface RunFlags extends Partial<LimitFlags> {
   out: string;
@@ -79,11 +79,11 @@ function journalPath(out: string, name: string, shard: Shard | null): string {
 }
 
 /** Results of the same plan by the same version already there? */
-function upToDate(target: string, plan: Plan, shard: Shard | null, wantReport: boolean): boolean {
+function upToDate(target: string, plan: Plan, shard: Shard | null, wantReport: boolean, flags: Partial<LimitFlags>): boolean {
   if (!existsSync(join(target, 'results.json'))) return false;
   if (wantReport && !shard && !existsSync(join(target, 'index.html'))) return false;
   try {
-    const doc = readResults(target);
+    const doc = readResults(target, resultsLimits(flags));
     const s = doc.plan.shard;
     return doc.plan.hash === plan.hash && doc.plan.version === VERSION && (shard ? s?.index === shard.index && s.count === shard.count : s === undefined);
   } catch {
@@ -155,8 +155,8 @@ export async function runCommand(files: string[], flags: RunFlags, io: Io, repor
           shard: shard ? shardLabel(shard) : null,
         });
         const wantReport = flags.report && !shard;
-        if (!flags.force && upToDate(target, plan, shard, wantReport)) {
-          const doc = readResults(target);
+        if (!flags.force && upToDate(target, plan, shard, wantReport, flags)) {
+          const doc = readResults(target, resultsLimits(flags));
           // The results are reused; the report is rebuilt from them so it is always this version's.
           if (wantReport) {
             const { renderCommand } = await import('./render.js');
@@ -203,7 +203,7 @@ export async function runCommand(files: string[], flags: RunFlags, io: Io, repor
     if (wantIndex) {
       throwIfInterrupted(abort.signal);
       const { writeBatchIndex } = await import('../results/batch-index.js');
-      const index = writeBatchIndex(flags.out);
+      const index = writeBatchIndex(flags.out, resultsLimits(flags));
       if (entries.length > 1) say(`index: ${index}\n`);
     }
     // A signal that came while the last files were written: they are complete, but the run was asked to stop.

@@ -9,8 +9,12 @@ function limitCount(n: number): string {
   return n >= 1e6 ? n.toExponential(2).replace('e+', 'e') : String(n);
 }
 
+export function tooManyRunsText(runs: number, maxRuns: number): string {
+  return `the plan has ${limitCount(runs)} runs, more than the limit of ${limitCount(maxRuns)} (raise it with --max-runs)`;
+}
+
 export function tooManyRuns(file: string, runs: number, maxRuns: number): UserError {
-  return new UserError(`${file}: the plan has ${limitCount(runs)} runs, more than the limit of ${limitCount(maxRuns)} (raise it with --max-runs)`);
+  return new UserError(`${file}: ${tooManyRunsText(runs, maxRuns)}`);
 }
 
 export function tooManySteps(file: string, steps: number, maxSteps: number): UserError {

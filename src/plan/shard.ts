@@ -7,6 +7,9 @@
 import { UserError } from '../errors.js';
 import type { Track } from './plan.js';
 
+/** Shards per plan at most: the split keeps a load per shard. */
+export const MAX_SHARDS = 65536;
+
 export interface Shard {
   /** 1-based. */
   index: number;
@@ -44,19 +47,42 @@ export function parseShard(text: string, env: NodeJS.ProcessEnv = process.env): 
   if (!Number.isInteger(count) || count < 1 || !Number.isInteger(index) || index < 1 || index > count) {
     throw new UserError(`--shard: index must be 1..${count} and count at least 1, got ${index}/${count}`);
   }
+  if (count > MAX_SHARDS) throw new UserError(`--shard: at most ${MAX_SHARDS} shards, got ${index}/${count}`);
   return { index, count };
 }
 
-/** The tracks of shard `s`, in plan order. */
+/**
+ * The tracks of shard `s`, in plan order. The least-loaded shard (ties to
+ * the lowest index) is the top of a binary heap of (load, index): the same
+ * split as a scan over every shard per track, in log time.
+ */
 export function shardTracks(tracks: readonly Track[], s: Shard): Track[] {
+  if (!Number.isInteger(s.count) || s.count < 1 || s.count > MAX_SHARDS) throw new UserError(`shard count ${s.count}: must be 1..${MAX_SHARDS}`);
   const order = [...tracks].sort((a, b) => b.cost - a.cost || a.index - b.index);
-  const load = new Array<number>(s.count).fill(0);
+  const n = s.count;
+  // heap[i]: a shard index; ordered by (load, index). Loads start at 0, so index order is a heap.
+  const heap = Int32Array.from({ length: n }, (_, k) => k);
+  const load = new Float64Array(n);
+  const less = (a: number, b: number) => (load[a] as number) < (load[b] as number) || ((load[a] as number) === (load[b] as number) && a < b);
   const mine: Track[] = [];
   for (const t of order) {
-    let best = 0;
-    for (let k = 1; k < s.count; k++) if ((load[k] as number) < (load[best] as number)) best = k;
+    const best = heap[0] as number;
     load[best] = (load[best] as number) + Math.max(1, t.cost);
     if (best === s.index - 1) mine.push(t);
+    // Sift the grown load down.
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < n && less(heap[l] as number, heap[m] as number)) m = l;
+      if (r < n && less(heap[r] as number, heap[m] as number)) m = r;
+      if (m === i) break;
+      const tmp = heap[i] as number;
+      heap[i] = heap[m] as number;
+      heap[m] = tmp;
+      i = m;
+    }
   }
   return mine.sort((a, b) => a.index - b.index);
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { writeFileDurable, outputError } from './atomic.js';
 import { isOwnFile, lstatOrNull, refuseLink } from './files.js';
-import { readResults } from './read.js';
+import { readResults, type ResultsLimits } from './read.js';
 import { VERSION } from '../version.js';
 
 const TEMPLATE = new URL('../../templates/batch-index.hbs', import.meta.url);
@@ -24,7 +24,7 @@ interface Row {
   hash: string;
 }
 
-export function collectSweeps(out: string): Row[] {
+export function collectSweeps(out: string, limits?: ResultsLimits): Row[] {
   if (!existsSync(out)) return [];
   const rows: Row[] = [];
   for (const name of readdirSync(out).sort()) {
@@ -33,7 +33,7 @@ export function collectSweeps(out: string): Row[] {
     if (!existsSync(join(dir, 'results.json'))) continue;
     let doc;
     try {
-      doc = readResults(dir);
+      doc = readResults(dir, limits);
     } catch {
       continue; // not ours, or unreadable: the index lists what it can
     }
@@ -55,9 +55,9 @@ export function collectSweeps(out: string): Row[] {
   return rows;
 }
 
-export function writeBatchIndex(out: string): string {
+export function writeBatchIndex(out: string, limits?: ResultsLimits): string {
   const template = Handlebars.compile(readFileSync(TEMPLATE, 'utf8'), { strict: true });
-  const html = template({ sweeps: collectSweeps(out), version: VERSION });
+  const html = template({ sweeps: collectSweeps(out, limits), version: VERSION });
   const target = join(out, 'index.html');
   const tmp = join(out, `.index.html.tmp-${process.pid}`);
   refuseLink(target);

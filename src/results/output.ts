@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Plan } from '../plan/plan.js';
 import { commitFolder } from './atomic.js';
 import { describeSweep, planStamp, writeResultsFiles, type ResultsDocument } from './format.js';
-import { readResults } from './read.js';
+import { readWrittenResults } from './read.js';
 import type { RunTable } from './table.js';
 
 export type ReportWriter = (dir: string, doc: ResultsDocument, signal?: AbortSignal) => Promise<void>;
@@ -24,6 +24,6 @@ export async function writeSweepFolder(target: string, plan: Plan, table: RunTab
   await commitFolder(target, async (dir) => {
     const sweep = describeSweep(plan, opts.curvature);
     writeResultsFiles(join(dir, 'results.json'), join(dir, 'results.csv'), plan, table, sweep, planStamp(plan, opts.shard));
-    if (opts.report) await opts.report(dir, readResults(join(dir, 'results.json')), opts.signal);
+    if (opts.report) await opts.report(dir, readWrittenResults(join(dir, 'results.json')), opts.signal);
   }, opts.signal ? { signal: opts.signal } : {});
 }

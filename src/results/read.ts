@@ -1,8 +1,11 @@
-/** Read results.json back (for render, merge and compare), with clear errors. */
+/** Read results.json back (for render, merge and compare), checked whole, with clear errors. */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
-import { RESULTS_FORMAT, type ResultsDocument } from './format.js';
+import type { ResultsDocument } from './format.js';
+import { DEFAULT_RESULTS_LIMITS, validateResults, type ResultsLimits } from './validate.js';
+
+export type { ResultsLimits } from './validate.js';
 
 export function resultsPath(pathOrDir: string): string {
   try {
@@ -13,33 +16,36 @@ export function resultsPath(pathOrDir: string): string {
   return pathOrDir;
 }
 
-export function readResults(pathOrDir: string): ResultsDocument {
-  const file = resultsPath(pathOrDir);
+function parseFile(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new UserError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    const e = err as NodeJS.ErrnoException;
+    // A file too large for one string (ERR_STRING_TOO_LONG) is a bad input too.
+    throw new UserError(`${file}: cannot read (${e.code ?? e.message})`);
   }
-  let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch (err) {
     throw new UserError(`${file}: not valid JSON (${(err as Error).message}); was it cut short?`);
   }
-  const d = doc as Partial<ResultsDocument> | null;
-  if (!d || typeof d !== 'object' || d.format !== RESULTS_FORMAT) {
-    throw new UserError(`${file}: not a gdsweep results file (expected "format": "${RESULTS_FORMAT}")`);
-  }
-  if (!Array.isArray(d.runs) || !d.sweep || !d.plan) {
-    throw new UserError(`${file}: results file is missing its runs, sweep or plan section`);
-  }
-  const seen = new Set<number>();
-  for (const [i, r] of (d.runs as unknown[]).entries()) {
-    const id = r && typeof r === 'object' ? (r as { id?: unknown }).id : undefined;
-    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) throw new UserError(`${file}: runs[${i}]: id must be a whole number, 0 or more`);
-    if (seen.has(id)) throw new UserError(`${file}: runs[${i}]: run id ${id} is given twice`);
-    seen.add(id);
-  }
-  return d as ResultsDocument;
+}
+
+/**
+ * A results file given on the command line (or found in an output folder),
+ * validated against the schema, the sweep's grid and the limits
+ * (src/results/validate.ts): a bad file is a UserError naming it.
+ */
+export function readResults(pathOrDir: string, limits: ResultsLimits = DEFAULT_RESULTS_LIMITS): ResultsDocument {
+  const file = resultsPath(pathOrDir);
+  return validateResults(parseFile(file), file, limits);
+}
+
+/**
+ * The results file this process has just written (the report is made from
+ * it): ours, whole and fsynced, so it is only parsed.
+ */
+export function readWrittenResults(file: string): ResultsDocument {
+  return parseFile(file) as ResultsDocument;
 }

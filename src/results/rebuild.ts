@@ -11,7 +11,7 @@ import { parseOptimizerLabel, type Optimizer, type SweepConfig } from '../config
 import { CLASSES, REASONS, type Reason, type RunClass } from '../engine/classify.js';
 import { buildPlan, DEFAULT_PLAN_LIMITS, type Plan, type PlanLimits } from '../plan/plan.js';
 import { VERSION } from '../version.js';
-import type { ResultsDocument } from './format.js';
+import { CSV_COLUMNS, type ResultsDocument, type RunRecord } from './format.js';
 import type { RunTable } from './table.js';
 
 export function configFromResults(doc: ResultsDocument, where: string): SweepConfig {
@@ -89,8 +89,12 @@ function csvNumber(s: string, where: string): number {
   return v;
 }
 
-/** Fill `table` with the runs of a results folder's CSV; returns the run ids read. */
-export function readRunsInto(dir: string, table: RunTable): number[] {
+/**
+ * Fill `table` with the runs of a results folder's CSV, which must be the
+ * runs of its (validated) results.json, row for row: the CSV only adds
+ * which non-finite value a JSON null was. Returns the run ids read.
+ */
+export function readRunsInto(dir: string, table: RunTable, doc: ResultsDocument): number[] {
   const file = join(dir, 'results.csv');
   let text: string;
   try {
@@ -99,10 +103,9 @@ export function readRunsInto(dir: string, table: RunTable): number[] {
     throw new UserError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   const lines = text.split('\n');
-  const header = lines[0] ?? '';
-  if (!header.startsWith('id,lr,epochs,start,schedule,optimizer,x,grad,loss,class,reason,convergedAt,divergedAt')) {
-    throw new UserError(`${file}: not a gdsweep results.csv`);
-  }
+  if (lines[0] !== CSV_COLUMNS.join(',')) throw new UserError(`${file}: not a gdsweep results.csv (its first line is not ${CSV_COLUMNS.join(',')})`);
+  const json = new Map<number, RunRecord>();
+  for (const r of doc.runs) json.set(r.id, r);
   const ids: number[] = [];
   const seen = new Map<number, number>();
   for (let i = 1; i < lines.length; i++) {
@@ -110,24 +113,50 @@ export function readRunsInto(dir: string, table: RunTable): number[] {
     if (!line) continue;
     const f = parseCsvLine(line);
     const where = `${file}:${i + 1}`;
+    if (f.length !== CSV_COLUMNS.length) throw new UserError(`${where}: ${f.length} fields, expected ${CSV_COLUMNS.length}`);
     const id = Number(f[0]);
     if (f[0] === '' || !Number.isInteger(id) || id < 0 || id >= table.runCount) throw new UserError(`${where}: run id ${f[0]} is not in the plan`);
     // A repeated id would overwrite the first row and leave another run out of the merge.
     const first = seen.get(id);
     if (first !== undefined) throw new UserError(`${where}: run id ${id} is given twice (first at line ${first})`);
     seen.set(id, i + 1);
+    const j = json.get(id);
+    if (!j) throw new UserError(`${where}: run id ${id} is not in results.json`);
+    const differs = (field: string, csv: string, expected: unknown) => new UserError(`${where}: run id ${id}: ${field} is '${csv}', but results.json has ${String(expected)}`);
     const k = CLASSES.indexOf(f[9] as RunClass);
     const r = REASONS.indexOf(f[10] as Reason);
-    if (k < 0 || r < 0) throw new UserError(`${where}: unknown class or reason`);
-    table.x[id] = csvNumber(f[6] ?? '', where);
-    table.grad[id] = csvNumber(f[7] ?? '', where);
-    table.loss[id] = csvNumber(f[8] ?? '', where);
+    if (k < 0 || f[9] !== j.class) throw differs('class', f[9] ?? '', j.class);
+    if (r < 0 || f[10] !== j.reason) throw differs('reason', f[10] ?? '', j.reason);
+    const same = (field: 'lr' | 'epochs' | 'start', col: number) => {
+      const v = f[col] ?? '';
+      if (v === '' || Number(v) !== j[field]) throw differs(field, v, j[field]);
+    };
+    same('lr', 1);
+    same('epochs', 2);
+    same('start', 3);
+    if (f[4] !== j.schedule) throw differs('schedule', f[4] ?? '', j.schedule);
+    if (f[5] !== j.optimizer) throw differs('optimizer', f[5] ?? '', j.optimizer);
+    const value = (field: 'x' | 'grad' | 'loss', col: number): number => {
+      const v = csvNumber(f[col] ?? '', where);
+      // JSON writes every non-finite number as null.
+      if (Number.isFinite(v) ? v !== j[field] : j[field] !== null) throw differs(field, f[col] ?? '', j[field]);
+      return v;
+    };
+    const epoch = (field: 'convergedAt' | 'divergedAt', col: number): number => {
+      const v = f[col] ?? '';
+      if (v === '' ? j[field] !== null : !/^\d+$/.test(v) || Number(v) !== j[field]) throw differs(field, v, j[field]);
+      return v === '' ? -1 : Number(v);
+    };
+    table.x[id] = value('x', 6);
+    table.grad[id] = value('grad', 7);
+    table.loss[id] = value('loss', 8);
     table.klass[id] = k;
     table.reason[id] = r;
-    table.convergedAt[id] = f[11] ? Number(f[11]) : -1;
-    table.divergedAt[id] = f[12] ? Number(f[12]) : -1;
+    table.convergedAt[id] = epoch('convergedAt', 11);
+    table.divergedAt[id] = epoch('divergedAt', 12);
     table.done[id] = 1;
     ids.push(id);
   }
+  if (ids.length !== doc.runs.length) throw new UserError(`${file}: has ${ids.length} runs, but results.json has ${doc.runs.length}`);
   return ids;
 }

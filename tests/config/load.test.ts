@@ -284,7 +284,7 @@ describe('parameters as axes', () => {
     const c = sweep({ learning_rate: '[0.1, 0.01, 0.001]', epochs: '[10, 100]', starts: '[2, -1]', extra: 'optimizer: {momentum: {beta: [0.5, 0.9, 0.99]}}\n' });
     const plan = buildPlan(c);
     expect(plan.runCount).toBe(2 * 3 * 3 * 2);
-    expect(plan.dims).toEqual([2, 1, 3, 3, 2]);
+    expect(plan.grid.lengths).toEqual({ start: 2, schedule: 1, optimizer: 3, lr: 3, epochs: 2 });
     // Runs of one optimizer value, one start: the full lr x epochs grid.
     for (let o = 0; o < 3; o++) {
       const runs = Array.from({ length: plan.runCount }, (_, id) => runParams(plan, id)).filter((p) => p.optimizer === optimizerLabel(c.optimizers[o] as Optimizer) && p.start === 2);

@@ -51,13 +51,13 @@ describe('raised limits reach every command', () => {
   it('merge plans under --max-runs (and --max-steps) as run does', () => {
     const root = tempDir();
     for (const i of [1, 2]) expect(gdsweep(['run', 'sweeps/seed.yaml', '--out', join(root, 'shards'), '--shard', `${i}/2`, '--quiet']).status).toBe(0);
-    const shard = join(root, 'shards', 'seed.shard-1-of-2');
+    const shard = join(root, 'shards', 'seed.shard-1-of-2', 'results.json');
     const runs = gdsweep(['merge', join(root, 'shards'), '--out', join(root, 'a'), '--no-report', '--max-runs', '4']);
     expect(runs.status).toBe(2);
     expect(runs.stderr).toBe(`gdsweep: ${shard}: the plan has 8 runs, more than the limit of 4 (raise it with --max-runs)\n`);
     const steps = gdsweep(['merge', join(root, 'shards'), '--out', join(root, 'b'), '--no-report', '--max-steps', '1000']);
     expect(steps.status).toBe(2);
-    expect(steps.stderr).toMatch(/seed.shard-1-of-2: the plan needs 4000 steps, more than the limit of 1000 \(raise it with --max-steps\)\n$/);
+    expect(steps.stderr).toMatch(/seed.shard-1-of-2\/results.json: the plan needs 4000 steps, more than the limit of 1000 \(raise it with --max-steps\)\n$/);
     const ok = gdsweep(['merge', join(root, 'shards'), '--out', join(root, 'c'), '--no-report', '--max-runs', '8']);
     expect(ok.stderr).toBe('');
     expect(ok.status).toBe(0);

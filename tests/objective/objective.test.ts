@@ -134,7 +134,9 @@ describe('objectives', () => {
       expect(checkDerivative((x) => 1e-300 * x * x, (x) => 2e-300 * x, pts)).toBeNull();
       expect(checkDerivative((x) => Math.exp(30 * x), (x) => 30 * Math.exp(30 * x), pts)).toBeNull();
       expect(checkDerivative((x) => Math.sin(1e4 * x), (x) => 1e4 * Math.cos(1e4 * x), pts)).toBeNull();
-      expect(checkDerivative((x) => Math.sin(1e4 * x), (x) => -1e4 * Math.cos(1e4 * x), pts)).not.toBeNull();
+      expect(checkDerivative((x) => Math.sin(1e3 * x), (x) => -1e3 * Math.cos(1e3 * x), pts)).not.toBeNull();
+      // A tan whose argument moves by about pi per step looks slow to the step: such points are left out.
+      expect(checkDerivative((x) => Math.tan(4e5 * x), (x) => 4e5 / Math.cos(4e5 * x) ** 2, pts)).toBeNull();
     });
 
     it('samples the widest finite ranges without overflow', () => {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { buildPlan, runParams } from '../../src/plan/plan.js';
+import fc from 'fast-check';
+import { buildPlan, runParams, type Track } from '../../src/plan/plan.js';
+import { MAX_SHARDS, parseShard, shardTracks } from '../../src/plan/shard.js';
+import { SEED, withSeed } from '../helpers/property.js';
 import { config } from '../helpers/config.js';
 
 describe('planner', () => {
@@ -53,5 +56,36 @@ describe('planner', () => {
     expect(buildPlan(config({ tolerance: 1e-4 })).hash).not.toBe(a);
     expect(buildPlan(config({ learningRates: [1, 0.1, 0.01] })).hash).not.toBe(a);
     expect(buildPlan(config({ file: 'elsewhere/test.yaml' })).hash).toBe(a);
+  });
+
+  it('deals tracks to shards as a scan for the least-loaded shard does (ties to the lowest index)', async () => {
+    // The split before it used a heap: one scan over every shard per track.
+    const reference = (tracks: Track[], index: number, count: number): number[] => {
+      const order = [...tracks].sort((a, b) => b.cost - a.cost || a.index - b.index);
+      const load = new Array<number>(count).fill(0);
+      const mine: number[] = [];
+      for (const t of order) {
+        let best = 0;
+        for (let k = 1; k < count; k++) if ((load[k] as number) < (load[best] as number)) best = k;
+        load[best] = (load[best] as number) + Math.max(1, t.cost);
+        if (best === index - 1) mine.push(t.index);
+      }
+      return mine.sort((a, b) => a - b);
+    };
+    await withSeed(() =>
+      fc.assert(
+        fc.property(fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 0, maxLength: 60 }), fc.integer({ min: 1, max: 12 }), (costs, count) => {
+          const tracks = costs.map((cost, index) => ({ index, start: 0, lr: 0.1, schedule: 0, optimizer: 0, firstRun: index, epochIdx: [0], cost }));
+          for (let i = 1; i <= count; i++) expect(shardTracks(tracks, { index: i, count }).map((t) => t.index)).toEqual(reference(tracks, i, count));
+        }),
+        { seed: SEED, numRuns: 300 },
+      ),
+    );
+  });
+
+  it('refuses more than MAX_SHARDS shards', () => {
+    expect(parseShard(`1/${MAX_SHARDS}`)).toEqual({ index: 1, count: MAX_SHARDS });
+    expect(() => parseShard(`1/${MAX_SHARDS + 1}`)).toThrow(`--shard: at most ${MAX_SHARDS} shards, got 1/${MAX_SHARDS + 1}`);
+    expect(() => shardTracks([], { index: 1, count: 1e9 })).toThrow(/shard count 1000000000/);
   });
 });

@@ -114,12 +114,11 @@ describe('chart scales', () => {
       const doc = resultsOf(sweep);
       const specs = chartSpecs(buildReportModel(doc));
       expect(specs.length).toBeGreaterThan(0);
+      // Points far outside their domain once made cairo crawl (15 s a chart); a
+      // relapse runs into the test timeout rather than a wall-clock assertion.
       for (const s of specs) {
-        const started = Date.now();
         const chart = await renderChart(s);
         expect(chart.svg.startsWith('<svg'), s.id).toBe(true);
-        // Points far outside their domain made cairo crawl (15 s for one chart).
-        expect(Date.now() - started, s.id).toBeLessThan(5000);
       }
     });
   }

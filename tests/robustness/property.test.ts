@@ -16,6 +16,7 @@ import { buildPlan, runParams } from '../../src/plan/plan.js';
 import { OPTIMIZER_NAMES } from '../../src/registry/optimizers.js';
 import { SCHEDULE_NAMES } from '../../src/registry/schedules.js';
 import { shardTracks } from '../../src/plan/shard.js';
+import { SEED, withSeed } from '../helpers/property.js';
 import { executeBatch } from '../../src/engine/descend.js';
 import { batchSpec } from '../../src/pool/pool.js';
 import { compileObjective } from '../../src/objective/objective.js';
@@ -31,24 +32,6 @@ function writeSweep(doc: unknown): string {
 }
 
 const LOCATED = /^.+\.yaml:\d+:\d+: .+$/;
-
-/**
- * Random by default, reproducible on demand: every property starts from this
- * seed, printed with any failure; GDSWEEP_PROPERTY_SEED=<seed> replays it.
- */
-const SEED = process.env.GDSWEEP_PROPERTY_SEED !== undefined ? Number(process.env.GDSWEEP_PROPERTY_SEED) : Math.floor(Math.random() * 2 ** 31);
-if (!Number.isSafeInteger(SEED)) throw new Error(`GDSWEEP_PROPERTY_SEED must be an integer, got ${process.env.GDSWEEP_PROPERTY_SEED}`);
-
-async function withSeed(check: () => void | Promise<void>): Promise<void> {
-  try {
-    await check();
-  } catch (err) {
-    const note = `property failed with seed ${SEED}: rerun with GDSWEEP_PROPERTY_SEED=${SEED}`;
-    process.stderr.write(`${note}\n`);
-    if (err instanceof Error) err.message = `${note}\n${err.message}`;
-    throw err;
-  }
-}
 
 // Now and then a subnormal: the charts must draw those too.
 const finite = fc.oneof(
