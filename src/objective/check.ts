@@ -6,9 +6,13 @@
  * derivative typed by hand can be wrong; either would make every run of a
  * sweep descend along the wrong slope without a word.
  *
- * A point is used only where the difference is trustworthy: f finite at the
- * five stencil points, and no kink (the one-sided slopes of a smooth f part
- * in proportion to the step; at a kink they part by a fixed jump).
+ * A point is used only where the difference is trustworthy: f finite at
+ * every stencil point, no kink (the one-sided slopes of a smooth f part in
+ * proportion to the step; at a kink they part by a fixed jump), and f
+ * resolved by the step (differences at h, 2h, 4h and at an incommensurate
+ * step agree). There f' must be a number within a relative tolerance of the
+ * difference, plus the difference's own error and a billionth of f's typical
+ * slope.
  */
 
 /** Points checked across the sampled range. */

@@ -22,8 +22,10 @@ const MIN_RELATIVE_SPAN = 1e-9;
 /** A log domain lies within [LOG_MIN, LOG_MAX]. */
 export const LOG_MIN = Number.MIN_VALUE;
 export const LOG_MAX = Number.MAX_VALUE;
-/** At most this many explicit ticks on an axis or legend. */
+/** At most this many explicit ticks on a legend. */
 export const MAX_TICKS = 12;
+/** At most this many decades ticked on a log axis (a learning rate from 1e-14 to 0.1 keeps one per decade). */
+export const MAX_DECADE_TICKS = 20;
 
 function clamp(v: number, lo: number, hi: number): number {
   return v < lo ? lo : v > hi ? hi : v;
@@ -88,7 +90,7 @@ export function logMid(a: number, b: number): number {
  * Powers of ten inside [lo, hi] for a log axis: every decade while there
  * are at most `max`, else every k-th (multiples of k, so 1 stays a tick).
  */
-export function decadeTicks(lo: number, hi: number, max = MAX_TICKS): number[] {
+export function decadeTicks(lo: number, hi: number, max = MAX_DECADE_TICKS): number[] {
   if (!(lo > 0) || !(hi >= lo) || !Number.isFinite(hi)) return [];
   const e0 = Math.ceil(Math.log10(lo) - 1e-9);
   const e1 = Math.floor(Math.log10(hi) + 1e-9);

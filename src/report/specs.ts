@@ -97,7 +97,7 @@ function top(title: string, subtitle: string[], body: JsonObject, datasets: Reco
   };
 }
 
-/** Powers of ten inside [lo, hi]: uncluttered ticks and grid lines on a log axis (at most MAX_TICKS). */
+/** Powers of ten inside [lo, hi]: uncluttered ticks and grid lines on a log axis (at most MAX_DECADE_TICKS). */
 function decades(lo: number, hi: number): number[] {
   return decadeTicks(lo, hi);
 }

@@ -45,6 +45,15 @@ describe('raised limits reach every command', () => {
       expect(again.stderr).toBe('');
       expect(again.status).toBe(0);
       expect(readFileSync(join(out, name, 'index.html'), 'utf8')).toBe(page);
+      // Read back without the flag, the results are refused as the sweep file is, naming the file and the flag.
+      const results = join(out, name, 'results.json');
+      const without = gdsweep(['render', join(out, name)]);
+      expect(without.status).toBe(2);
+      expect(without.stderr).toMatch(new RegExp(`^gdsweep: ${results.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: sweep\\.objective\\.expr: .*raise it with ${flags[0]}\\)\\n$`));
+      expect(gdsweep(['compare', results, results]).status).toBe(2);
+      const compared = gdsweep(['compare', results, results, '--fail-on', 'regression', ...flags]);
+      expect(compared.stderr).toBe('');
+      expect(compared.status).toBe(0);
     });
   }
 
