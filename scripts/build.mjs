@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+// npm run build: dist/ in two layers.
+//
+// 1. tsc emits dist/ module by module, as it always did: the library entry
+//    (dist/index.js), bench/engine.mjs and the tests import those files.
+// 2. esbuild then bundles, over two of them, what a command loads:
+//      dist/bin.js               the CLI (gdsweep)
+//      dist/pool/worker.js       Piscina's worker (src/pool/pool.ts finds it beside pool.js)
+//    with the code they share, and what the CLI imports lazily (each
+//    command; the report with vega and handlebars), in dist/chunks/. A
+//    command then reads a few files instead of hundreds of modules, and
+//    `validate` never loads the pool, the report or their packages.
+//    The dependencies are bundled, but for canvas (a native addon) and
+//    piscina (which starts its workers from its own files).
+//    dist/chunks/meta.json is esbuild's account of what went where.
+//
+// import.meta.url: a module that reads files beside itself (templates/ and
+// package.json from src/, yargs' locales) sees the URL it has unbundled:
+// dist/<path>.js for src/<path>.ts, its own file for a package. Each output
+// file gets the way from its own folder to dist/, so every path it builds
+// stays the one it was.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const src = join(root, 'src');
+
+const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
+if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+
+/** Stands for the way from an output file's folder to dist/, filled in once the file's place is known. */
+const TO_DIST = '__gdsweep_to_dist__/';
+const posix = (p) => p.split(sep).join('/');
+
+/** import.meta.url -> the module's unbundled URL, relative to the output file that holds it. */
+const unbundledUrl = {
+  name: 'unbundled-import-meta-url',
+  setup(build) {
+    build.onLoad({ filter: /\.(ts|js|mjs)$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes('import.meta.url')) return undefined;
+      const fromSrc = relative(src, args.path);
+      const unbundled = fromSrc.startsWith('..') ? relative(dist, args.path) : fromSrc.replace(/\.ts$/, '.js');
+      const url = `new URL(${JSON.stringify(TO_DIST + posix(unbundled))}, import.meta.url).href`;
+      return { contents: text.replaceAll('import.meta.url', url), loader: args.path.endsWith('.ts') ? 'ts' : 'js', resolveDir: dirname(args.path) };
+    });
+  },
+};
+
+const result = await esbuild.build({
+  absWorkingDir: root,
+  entryPoints: {
+    bin: 'src/bin.ts',
+    'pool/worker': 'src/pool/worker.ts',
+  },
+  outdir: 'dist',
+  chunkNames: 'chunks/[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: ['canvas', 'piscina'],
+  // CommonJS packages (handlebars) call require(), which ES modules lack.
+  banner: { js: "import { createRequire as __gdsweepCreateRequire } from 'node:module';\nconst require = __gdsweepCreateRequire(import.meta.url);" },
+  sourcemap: 'linked',
+  sourcesContent: false,
+  logLevel: 'warning',
+  metafile: true,
+  write: false,
+  plugins: [unbundledUrl],
+});
+
+rmSync(join(dist, 'chunks'), { recursive: true, force: true });
+for (const file of result.outputFiles) {
+  let text = file.text;
+  if (file.path.endsWith('.js')) {
+    const toDist = posix(relative(dirname(file.path), dist));
+    text = text.replaceAll(TO_DIST, toDist === '' ? './' : `${toDist}/`);
+  }
+  mkdirSync(dirname(file.path), { recursive: true });
+  writeFileSync(file.path, text);
+}
+writeFileSync(join(dist, 'chunks', 'meta.json'), JSON.stringify(result.metafile));
