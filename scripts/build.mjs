@@ -3,9 +3,10 @@
 //
 // 1. tsc emits dist/ module by module, as it always did: the library entry
 //    (dist/index.js), bench/engine.mjs and the tests import those files.
-// 2. esbuild then bundles, over two of them, what a command loads:
+// 2. esbuild then bundles, over three of them, what a command loads:
 //      dist/bin.js               the CLI (gdsweep)
 //      dist/pool/worker.js       Piscina's worker (src/pool/pool.ts finds it beside pool.js)
+//      dist/objective/mathjs.js  mathjs: only the factories src/objective/mathjs.ts uses
 //    with the code they share, and what the CLI imports lazily (each
 //    command; the report with vega and handlebars), in dist/chunks/. A
 //    command then reads a few files instead of hundreds of modules, and
@@ -56,6 +57,7 @@ const result = await esbuild.build({
   entryPoints: {
     bin: 'src/bin.ts',
     'pool/worker': 'src/pool/worker.ts',
+    'objective/mathjs': 'src/objective/mathjs.ts',
   },
   outdir: 'dist',
   chunkNames: 'chunks/[name]-[hash]',
