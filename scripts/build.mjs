@@ -52,6 +52,39 @@ const unbundledUrl = {
   },
 };
 
+/**
+ * string-width, which yargs' help layout calls (and yargs lays its help out
+ * after every command, to have it ready), makes an Intl.Segmenter and
+ * Unicode-property regular expressions when it loads: about 40 ms of CPU for
+ * its three copies, a quarter of validate. Each copy is wrapped: a string of
+ * printable ASCII (all that gdsweep's help holds) is as wide as it is long,
+ * which is what string-width answers for it (tests/build.test.ts checks
+ * that); any other string goes to the copy itself, loaded at that first call.
+ */
+const lazyStringWidth = {
+  name: 'lazy-string-width',
+  setup(build) {
+    build.onResolve({ filter: /^string-width$/ }, async (args) => {
+      if (args.pluginData === 'real') return undefined;
+      const real = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'real' });
+      if (real.errors.length > 0) return { errors: real.errors };
+      return { path: real.path, namespace: 'lazy-string-width' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'lazy-string-width' }, (args) => ({
+      resolveDir: dirname(args.path),
+      // esbuild turns require() of a bundled ES module into its lazy initialiser.
+      contents: [
+        'let real;',
+        'export default function stringWidth(string, options) {',
+        "  if (typeof string === 'string' && /^[\\x20-\\x7e]*$/.test(string)) return string.length;",
+        `  real ??= require(${JSON.stringify(args.path)}).default;`,
+        '  return real(string, options);',
+        '}',
+      ].join('\n'),
+    }));
+  },
+};
+
 const result = await esbuild.build({
   absWorkingDir: root,
   entryPoints: {
@@ -74,7 +107,7 @@ const result = await esbuild.build({
   logLevel: 'warning',
   metafile: true,
   write: false,
-  plugins: [unbundledUrl],
+  plugins: [unbundledUrl, lazyStringWidth],
 });
 
 rmSync(join(dist, 'chunks'), { recursive: true, force: true });
