@@ -12,6 +12,9 @@
 // (gdsweep skips plans whose results are already there).
 //
 //   node bench/run.mjs [--reps 3] [--only heavy,course] [--no-peer] [--out bench/RESULTS.md]
+//
+// --only startup: the start-up rows alone (node -e 0, --version, validate,
+// the seed sweep with its report, and the floor), in seconds rather than minutes.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createReadStream, openSync, readSync, closeSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem, tmpdir } from 'node:os';
@@ -190,7 +193,8 @@ function coresAvailable() {
 }
 
 const only = opts.only ? new Set(opts.only.split(',')) : null;
-const selected = WORKLOADS.filter((w) => !only || only.has(w.id) || w.id === 'floor');
+const STARTUP = !only || only.has('startup');
+const selected = WORKLOADS.filter((w) => !only || only.has(w.id) || w.id === 'floor' || (STARTUP && w.id === 'report'));
 
 // ---------------------------------------------------------------- run
 
@@ -210,10 +214,9 @@ if (!PEER) console.error(opts['no-peer'] ? 'bench: --no-peer: NumPy peers skippe
 const jobs = [];
 const job = (key, label, prepare, value) => jobs.push({ key, label, prepare, value, walls: [], values: [], rsss: [], last: null });
 job('node', 'node -e 0', () => ({ cmd: process.execPath, args: ['-e', '0'] }));
-if (!only || only.has('floor')) {
-  job('version', 'gdsweep --version', () => ({ cmd: process.execPath, args: [bin, '--version'] }));
-  job('plan', 'gdsweep plan heavy', () => ({ cmd: process.execPath, args: [bin, 'plan', 'bench/sweeps/heavy.yaml'] }));
-}
+if (!only || only.has('floor') || STARTUP) job('version', 'gdsweep --version', () => ({ cmd: process.execPath, args: [bin, '--version'] }));
+if (!only || only.has('floor')) job('plan', 'gdsweep plan heavy', () => ({ cmd: process.execPath, args: [bin, 'plan', 'bench/sweeps/heavy.yaml'] }));
+if (STARTUP) job('validate', 'gdsweep validate seed', () => ({ cmd: process.execPath, args: [bin, 'validate', 'sweeps/seed.yaml'] }));
 for (const w of selected) {
   job(`cli:${w.id}`, w.id, () => {
     const out = mkdtempSync(join(tmpdir(), 'gdsweep-bench-'));
@@ -286,10 +289,9 @@ for (const w of selected) {
   rmSync(j.last.out, { recursive: true, force: true });
 }
 const fixed = {};
-if (byKey.has('version')) {
-  fixed.version = summary(byKey.get('version'));
-  fixed.plan = summary(byKey.get('plan'));
-}
+if (byKey.has('version')) fixed.version = summary(byKey.get('version'));
+if (byKey.has('plan')) fixed.plan = summary(byKey.get('plan'));
+if (byKey.has('validate')) fixed.validate = summary(byKey.get('validate'));
 const scaling = [];
 for (const j of jobs) {
   if (!j.key.startsWith('threads:')) continue;
@@ -385,13 +387,26 @@ if (Object.keys(engine).length) {
 }
 
 const fixedRows = [];
-if (fixed.version) {
+if (fixed.plan) {
   fixedRows.push('| command | median wall s | peak RSS MiB |');
   fixedRows.push('|---|---|---|');
   fixedRows.push(`| node -e 0 (node itself) | ${fmt(nodeStart.median)} | ${mib(nodeStart.rss)} |`);
   fixedRows.push(`| gdsweep --version | ${fmt(fixed.version.median)} | ${mib(fixed.version.rss)} |`);
   fixedRows.push(`| gdsweep plan bench/sweeps/heavy.yaml (load, parse, derive, plan) | ${fmt(fixed.plan.median)} | ${mib(fixed.plan.rss)} |`);
   if (results.floor) fixedRows.push(`| gdsweep run floor.yaml --no-report (the above, plus pool, 1 step, results) | ${fmt(results.floor.median)} | ${mib(results.floor.rss)} |`);
+}
+
+// What a user waits for before anything happens: whole processes, beside node itself.
+const startupRows = [];
+if (STARTUP) {
+  const row = (label, key, s) => `| ${label} | ${fmt(s.median)} (${fmt(s.min)}-${fmt(s.max)}) | ${fmt(paired(key, 'node'))} | ${mib(s.rss)} |`;
+  startupRows.push('| command | median wall s (min-max) | x node -e 0 (paired) | peak RSS MiB |');
+  startupRows.push('|---|---|---|---|');
+  startupRows.push(row('node -e 0 (node itself)', 'node', nodeStart));
+  startupRows.push(row('gdsweep --version', 'version', fixed.version));
+  startupRows.push(row('gdsweep validate sweeps/seed.yaml', 'validate', fixed.validate));
+  if (results.floor) startupRows.push(row('gdsweep run floor.yaml --no-report', 'cli:floor', results.floor));
+  if (results.report) startupRows.push(row('gdsweep run sweeps/seed.yaml (the full report)', 'cli:report', results.report));
 }
 
 const scalingRows = [];
@@ -460,6 +475,13 @@ if (R.heavy && R['heavy-8-epochs']) {
 }
 if (R.wide) target('wide: < 5 s end to end with results written, peak RSS < 1 GiB', R.wide.median < 5 && (R.wide.rss === null || R.wide.rss < 1024 * 1024), `${fmt(R.wide.median)} s, ${mib(R.wide.rss)} MiB`);
 if (R.report) target('report: the seed sweep full report < 2 s end to end', R.report.median < 2, `${fmt(R.report.median)} s`);
+if (STARTUP && fixed.validate) {
+  const q = paired('validate', 'node');
+  target('start-up: validate seed <= 0.15 s (<= 3 x node -e 0)', fixed.validate.median <= 0.15 || q <= 3, `${fmt(fixed.validate.median)} s; ${fmt(q)} x node -e 0 (${fmt(nodeStart.median)} s), paired`);
+  const v = paired('version', 'node');
+  target('start-up: --version near node -e 0 (<= 1.5 x)', v <= 1.5, `${fmt(fixed.version.median)} s; ${fmt(v)} x node -e 0, paired`);
+  if (R.report) target('start-up: the seed sweep with its full report <= 0.8 s', R.report.median <= 0.8, `${fmt(R.report.median)} s; ${fmt(paired('cli:report', 'node'))} x node -e 0, paired`);
+}
 
 const machine = [
   `- machine: ${cpuModel()}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
@@ -504,6 +526,13 @@ counts equal gdsweep's. *Course-style loop*: the lesson's code, one Python loop 
 **extrapolated** to the grid's cells (each cell runs to its epochs or its blow-up).
 
 ${peerRows.length ? peerRows.join('\n') : 'Skipped: python3 with numpy is not available here.'}
+
+## Start-up
+
+Whole processes a person waits on, from a cold \`node\` to exit, beside \`node -e 0\`
+run in the same rounds (\`npm run bench -- --only startup\` runs these alone).
+
+${startupRows.length ? startupRows.join('\n') : '-'}
 
 ## Fixed costs
 

@@ -70,9 +70,10 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error >&2
 fi
 
-# Rebuild when any source or template is newer than the last build.
+# Rebuild when any source, template or the build script is newer than the
+# last build, or the lock file (dist/ bundles the dependencies).
 stamp=dist/.build-stamp
-if [ ! -f "$stamp" ] || [ -n "$(find src templates package.json tsconfig.json -newer "$stamp" -print -quit 2>/dev/null)" ]; then
+if [ ! -f "$stamp" ] || [ -n "$(find src templates package.json package-lock.json tsconfig.json scripts/build.mjs -newer "$stamp" -print -quit 2>/dev/null)" ]; then
   echo "setup: build" >&2
   npm run --silent build >&2
   touch "$stamp"

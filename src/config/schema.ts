@@ -3,7 +3,9 @@
  * an error, never a silent default. The JSON Schema that editors use
  * (`gdsweep schema`, sweeps/sweep.schema.json) is generated from it.
  */
-import { z } from 'zod';
+// A namespace import: the bundle (scripts/build.mjs) then keeps only the parts of zod used
+// here, 0.2 MB of its 0.7 MB (`import { z }` brings every locale along), which validate compiles.
+import * as z from 'zod';
 import { OPTIMIZERS, OPTIMIZER_NAMES } from '../registry/optimizers.js';
 import type { ParamDefs, RegistryEntry } from '../registry/params.js';
 import { SCHEDULES, SCHEDULE_NAMES } from '../registry/schedules.js';

@@ -7,7 +7,7 @@
  * Each step, with g = f'(x_t) and s_t the schedule's step size, updates the
  * lane's state (0 at the start) and x.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatLabel, jsNumber, paramsOf, parseLabel, type ParamDef, type ParamDefs, type ParamValues } from './params.js';
 
 /** Names the kernel generator gives one lane's variables, as JS expressions. */

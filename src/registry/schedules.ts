@@ -7,7 +7,7 @@
  * Step t = 0 .. E-1 of a run of E epochs uses step size s_t; the optimizer
  * then moves x by s_t times its direction.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatLabel, jsNumber, paramsOf, parseLabel, type ParamDefs, type ParamValues } from './params.js';
 
 /** Names the kernel generator gives its variables, as JS expressions. */

@@ -16,7 +16,7 @@
  *    convergedAt and divergedAt as the classifier sets them; the counts
  *    those of the runs.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { UserError } from '../errors.js';
 import { parseOptimizerLabel, optimizerLabel } from '../config/types.js';
 import { tooManyRunsText } from '../config/limits.js';
