@@ -125,6 +125,16 @@ export function nearestFlag(typed: string, known: readonly string[]): string | n
   return best !== null && bestD <= Math.max(2, Math.floor(typed.length / 3)) ? best : null;
 }
 
+/** What each command needs on its command line, for the message when it is missing. */
+const POSITIONALS: Record<string, string> = {
+  run: 'give at least one sweep file: gdsweep run sweeps/seed.yaml',
+  plan: 'give a sweep file: gdsweep plan sweeps/seed.yaml',
+  validate: 'give at least one sweep file: gdsweep validate sweeps/*.yaml',
+  render: 'give a sweep output folder: gdsweep render reports/seed',
+  merge: 'give the shard output folders: gdsweep merge shards --out reports',
+  compare: 'give two results folders (or results.json files): gdsweep compare BASE NEW',
+};
+
 function unknownWord(word: string): string {
   if (/\.ya?ml$/i.test(word)) return `unknown command '${word}': did you mean 'gdsweep run ${word}'?`;
   const near = nearestFlag(word, COMMANDS.map((c) => c[0].split(' ')[0] as string));
@@ -160,6 +170,7 @@ export function buildCli(argv: string[], io: Io, setCode: (code: number) => void
   };
   const y = yargs(argv)
     .scriptName('gdsweep')
+    .alias('help', 'h')
     .usage('usage: gdsweep <command> [options]')
     .version(VERSION)
     .strict()
@@ -289,6 +300,7 @@ export function buildCli(argv: string[], io: Io, setCode: (code: number) => void
       if (err) throw err;
       if (msg === commandList()) throw new UsageError(msg);
       const command = COMMANDS.map((c) => c[0].split(' ')[0]).find((name) => argv.includes(name as string));
+      if (/^Not enough non-option arguments/.test(msg) && command && POSITIONALS[command]) throw new UserError(`${command}: ${POSITIONALS[command]}\nsee gdsweep ${command} --help`);
       throw new UserError(`${unknownFlagMessage(msg, known, argv)}\nsee gdsweep ${command ? `${command} ` : ''}--help`);
     });
   return y;

@@ -4,6 +4,7 @@
  * results documents; rendering to markdown and HTML is in report/compare-page.ts.
  */
 import { UserError } from '../errors.js';
+import { count, plural } from '../format/numbers.js';
 import type { RunClass } from '../engine/classify.js';
 import { bestPerBudget, type BestChoice } from './best.js';
 import type { ResultsDocument, RunRecord } from '../results/format.js';
@@ -79,7 +80,7 @@ export function compareResults(base: ResultsDocument, next: ResultsDocument, opt
   if ((onlyBase.length || onlyNext.length) && !opts.common) {
     const example = onlyBase[0] ?? onlyNext[0] ?? '';
     throw new UserError(
-      `the grids differ: ${onlyBase.length} runs only in the base, ${onlyNext.length} only in the new results (e.g. ${describeKey(example)}); --common compares the runs they share`,
+      `the grids differ: ${plural(onlyBase.length, 'run')} only in the base, ${count(onlyNext.length)} only in the new results (e.g. ${describeKey(example)}); --common compares the runs they share`,
     );
   }
   const changes: RunChange[] = [];

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { compareResults } from '../analysis/compare.js';
@@ -34,6 +35,7 @@ export async function compareCommand(base: string, next: string, flags: CompareF
   const c = compareResults(readResults(base, limits), readResults(next, limits), { common: flags.common });
   const md = compareMarkdown(c, base, next);
   if (flags.out !== undefined) {
+    if (statSync(flags.out, { throwIfNoEntry: false })?.isDirectory() === false) throw new UserError(`${flags.out}: is a file, not a folder (--out names the folder that receives ${c.nextName}.compare/)`);
     const target = compareFolder(flags.out, c.nextName);
     const html = compareHtml(c, base, next);
     await commitFolder(target, async (dir) => {

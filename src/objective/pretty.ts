@@ -143,6 +143,53 @@ function show(n: MathNode): string {
   }
 }
 
+function constantValue(n: MathNode): number | null {
+  if (n.type === 'ConstantNode') {
+    const v = (n as unknown as { value: unknown }).value;
+    return typeof v === 'number' ? v : null;
+  }
+  if (n.type === 'ParenthesisNode') return constantValue((n as unknown as { content: MathNode }).content);
+  const m = negated(n);
+  const v = m !== null && m.type === 'ConstantNode' ? constantValue(m) : null;
+  return v === null ? null : -v;
+}
+
+function constant(v: number): MathNode {
+  return parse(Object.is(v, -0) ? '0' : String(v));
+}
+
+const FOLD: Record<string, (a: number, b: number) => number> = { '+': (a, b) => a + b, '-': (a, b) => a - b, '*': (a, b) => a * b, '/': (a, b) => a / b, '^': (a, b) => a ** b };
+
+/**
+ * Arithmetic on numbers alone, done for the reader: an unsimplified
+ * derivative (kept where simplification would be wrong, as across abs)
+ * otherwise reads `2 * 1 x^(2 - 1)`. Only what is exact: 1 * a, a * 1,
+ * a^1, and constant operations whose result prints short.
+ */
+function fold(n: MathNode): MathNode {
+  if (n.type === 'ParenthesisNode') return fold((n as unknown as { content: MathNode }).content);
+  if (n.type === 'FunctionNode') {
+    const f = n as unknown as { fn: unknown; args: MathNode[] };
+    return { type: 'FunctionNode', fn: f.fn, args: f.args.map(fold) } as unknown as MathNode;
+  }
+  if (n.type !== 'OperatorNode') return n;
+  const o = n as unknown as Op;
+  const args = o.args.map(fold);
+  const [a, b] = args as [MathNode, MathNode | undefined];
+  if (b === undefined) return { type: 'OperatorNode', op: o.op, fn: o.fn, args } as unknown as MathNode;
+  const va = constantValue(a);
+  const vb = constantValue(b);
+  const op = FOLD[o.op];
+  if (va !== null && vb !== null && op) {
+    const v = op(va, vb);
+    if (Number.isFinite(v) && String(v).length <= 8) return v < 0 ? ({ type: 'OperatorNode', op: '-', fn: 'unaryMinus', args: [constant(-v)] } as unknown as MathNode) : constant(v);
+  }
+  if (o.op === '*' && va === 1) return b;
+  if ((o.op === '*' || o.op === '/') && vb === 1) return a;
+  if (o.op === '^' && vb === 1) return a;
+  return { type: 'OperatorNode', op: o.op, fn: o.fn, args } as unknown as MathNode;
+}
+
 /** `6 * x - 3` -> `6x - 3`. Text that does not parse is returned as it is. */
 export function prettyExpression(src: string): string {
   let node: MathNode;
@@ -151,5 +198,5 @@ export function prettyExpression(src: string): string {
   } catch {
     return src;
   }
-  return show(node);
+  return show(fold(node));
 }

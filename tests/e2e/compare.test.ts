@@ -17,6 +17,15 @@ describe('gdsweep compare', () => {
   // A tolerance so tight that lr = 0.01 at 1000 epochs (|f'| = 5.3e-15) no longer converges.
   const tight = runVariant(dir, 'tight', (s) => s.replace('tolerance: 1.0e-3', 'tolerance: 1.0e-20'));
 
+  it('--out naming a file is bad input (exit 2), and the file is left as it was', () => {
+    const file = join(dir, 'keep.txt');
+    writeFileSync(file, 'mine');
+    const r = gdsweep(['compare', base, base, '--out', file]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`gdsweep: ${file}: is a file, not a folder (--out names the folder that receives seed.compare/)\n`);
+    expect(readFileSync(file, 'utf8')).toBe('mine');
+  });
+
   it('exits 0 on identical results and says nothing changed', () => {
     const r = gdsweep(['compare', base, join(base, 'results.json'), '--fail-on', 'regression']);
     expect(r.status).toBe(0);

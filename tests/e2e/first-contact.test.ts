@@ -62,6 +62,15 @@ describe('the command line a newcomer meets', () => {
     expect(gdsweep(['sweeps/seed.yaml']).stderr).toMatch(/^gdsweep: unknown command 'sweeps\/seed.yaml': did you mean 'gdsweep run sweeps\/seed.yaml'\?/);
   });
 
+  it('a command without its files says what it needs; -h is --help', () => {
+    const run = gdsweep(['run']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe('gdsweep: run: give at least one sweep file: gdsweep run sweeps/seed.yaml\nsee gdsweep run --help\n');
+    expect(gdsweep(['compare', 'reports/seed']).stderr).toMatch(/^gdsweep: compare: give two results folders/);
+    const h = gdsweep(['-h']);
+    expect([h.status, h.stdout]).toEqual([0, gdsweep(['--help']).stdout]);
+  });
+
   it('--workers says what it wanted, without NaN, and has an upper bound', () => {
     const max = Math.max(8, 4 * availableParallelism());
     const two = gdsweep(['run', 'sweeps/seed.yaml', '--workers', 'two', '--out', tempDir()]);
@@ -140,6 +149,10 @@ describe('the command line a newcomer meets', () => {
     expect(objectives).toContain('f(x)  = sin(x) exp(-0.05x^2)');
     expect(objectives).toContain("f'(x) = 2x - 2pi sin(2pi x)");
     expect(objectives).not.toMatch(/\d \* x/);
+    // An unsimplified derivative (abs keeps simplification away) still reads as written.
+    const dir = tempDir();
+    writeFileSync(join(dir, 'abs.yaml'), 'name: abs\nobjective: {expr: abs(x) + x^2}\nstarts: [1]\nlearning_rate: [0.1]\nepochs: [10]\n');
+    expect(gdsweep(['plan', join(dir, 'abs.yaml')]).stdout).toContain("f'(x) = abs(x) / x + 2x\n");
     const out = tempDir();
     expect(gdsweep(['run', 'sweeps/seed.yaml', '--out', out, '--quiet']).status).toBe(0);
     expect(readFileSync(join(out, 'seed', 'index.html'), 'utf8')).toContain('6x - 3');
