@@ -1,8 +1,16 @@
 /**
- * The refusals of a plan over --max-runs or --max-steps. The loader gives the
+ * What the loader's limits are (their defaults are in load.ts), and the
+ * refusals of a plan over --max-runs or --max-steps. The loader gives the
  * first before it expands the axes, the planner both after: one wording.
  */
 import { UserError } from '../errors.js';
+import type { GrammarLimits } from '../objective/grammar.js';
+import type { ReadLimits } from './yaml-source.js';
+
+export interface LoadLimits extends ReadLimits, GrammarLimits {
+  /** Largest number of values one axis may expand to, and of runs in the grid (both --max-runs). */
+  maxAxisValues: number;
+}
 
 /** A count as these messages write it: 4000, 2.50e7. */
 function limitCount(n: number): string {

@@ -40,6 +40,7 @@
  *   version does not lack type feedback for a path taken later.
  */
 import type { Optimizer, Schedule } from '../config/types.js';
+import { toFunction } from '../objective/compile.js';
 import { resolveOptimizer } from '../registry/optimizers.js';
 import { resolveSchedule } from '../registry/schedules.js';
 
@@ -220,8 +221,8 @@ export function kernelParts(spec: KernelSpec, lanes: number = DEFAULT_LANES, chu
     fastConverged: new Function(...fastArgs, named('fast-converged', src.fastConverged)) as FastFn,
     fastMixed: new Function(...fastArgs, named('fast-mixed', src.fastMixed)) as FastFn,
     exact: new Function('S', 'Q', 'I', 't', 'stop', 'tol', 'bound', 'E', named('exact', src.exact)) as ExactFn,
-    f: new Function('x', `"use strict"; return ${spec.fSource};`) as ScalarFn,
-    df: new Function('x', `"use strict"; return ${spec.dfSource};`) as ScalarFn,
+    f: toFunction(spec.fSource),
+    df: toFunction(spec.dfSource),
   };
 }
 

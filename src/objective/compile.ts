@@ -78,7 +78,7 @@ export function toJs(node: MathNode, variable = 'x'): string {
   }
 }
 
-/** A plain JS function of x from compiled source. */
+/** A plain JS function of x from compiled source: the one place f and f' become functions (objective, descent and the kernels' scalar f and f'). */
 export function toFunction(source: string): (x: number) => number {
   // The source is generated from a whitelisted tree, never from raw input.
   return new Function('x', `"use strict"; return ${source};`) as (x: number) => number;
