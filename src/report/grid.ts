@@ -12,6 +12,8 @@ import { scheme } from 'vega';
 import type { RunClass } from '../engine/classify.js';
 import type { ResultsDocument, RunRecord } from '../results/format.js';
 import { sig6, fmt, maxOf, minOf, plural } from '../format/numbers.js';
+import { LABEL_INK, median, panelColumns } from './charts/common.js';
+import { nonFinite, valueText } from './run-text.js';
 import { LOG_MAX, LOG_MIN, linearDomain, logDomain, logMid } from './scales.js';
 
 /** Upper bound on cells per map: a few MB of SVG and JSON at most, renders in seconds. */
@@ -28,8 +30,6 @@ export const GRAD_FLOOR = 1e-16;
 const GRAD_DECADES = 6;
 /** The gradient map's colour scheme (vega's diverging blue-orange). */
 export const GRAD_SCHEME = 'blueorange';
-/** Dark text on light cells. */
-export const LABEL_INK = '#1A1A1A';
 
 export interface AxisBin {
   lo: number;
@@ -54,17 +54,6 @@ export interface AxisScale {
 export interface Panel {
   index: number;
   label: string;
-}
-
-/**
- * Columns for n panels side by side: rows without empty slots where
- * possible (an empty slot still gets an axis), at most four across.
- */
-export function panelColumns(n: number): number {
-  if (n <= 3) return Math.max(1, n);
-  if (n === 4) return 2;
-  if (n <= 6 || n === 9) return 3;
-  return 4;
 }
 
 export interface MapCell {
@@ -279,27 +268,6 @@ function modeClass(c: Record<RunClass, number>): RunClass {
 function logGradOf(g: number | null): number | null {
   if (g === null) return null;
   return Math.log10(Math.max(Math.abs(g), GRAD_FLOOR));
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
-
-/** "overflow" where the run blew up, else "non-finite": results.json writes both as null. */
-export function nonFinite(r: RunRecord): string {
-  return r.class === 'divergent' ? 'overflow' : 'non-finite';
-}
-
-export function valueText(v: number | null, r: RunRecord): string {
-  return v === null ? nonFinite(r) : fmt(v);
-}
-
-export function atText(r: RunRecord): string {
-  if (r.convergedAt !== null) return `converged at epoch ${r.convergedAt}`;
-  if (r.divergedAt !== null) return `blew up at epoch ${r.divergedAt}`;
-  return '-';
 }
 
 function rangeText(b: AxisBin): string {

@@ -14,7 +14,8 @@ import { jsonForScript, scriptForInline } from './escape.js';
 import type { ReportModel } from './model.js';
 import { count, sig6, fmt, percent, plural } from '../format/numbers.js';
 import { PNG_SCALE, type RenderedChart } from './render-charts.js';
-import { CLASS_COLORS, CLASS_INK, type Json } from './specs.js';
+import { CLASS_COLORS, CLASS_INK } from './charts/common.js';
+import type { Json } from './charts/types.js';
 import { startsText } from './stationary.js';
 import { MAX_TRAJECTORIES } from './trajectories.js';
 

@@ -15,7 +15,8 @@ import * as vega from 'vega';
 import { compile } from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
 import { throwIfInterrupted } from '../errors.js';
-import { FONT_FAMILY, type ChartSpec, type JsonObject } from './specs.js';
+import { FONT_FAMILY } from './charts/common.js';
+import type { ChartSpec, JsonObject } from './charts/types.js';
 
 /** PNGs at twice the CSS pixel size, for sharp text on high-density screens and in documents. */
 export const PNG_SCALE = 2;

@@ -7,100 +7,15 @@
  * Only the sweep name (a restricted identifier) and numbers reach chart
  * text; the free-text title stays in the HTML, where it is escaped.
  */
-import type { RunClass } from '../engine/classify.js';
 import { BASIN_SIZE, basinsCaption, type BasinsModel } from './basins.js';
-import { ARIA_CELL_LIMIT, GRAD_SCHEME, LABEL_INK, type MapModel } from './grid.js';
+import { ARIA_CELL_LIMIT, GRAD_SCHEME, type MapModel } from './grid.js';
+import { CLASS_COLORS, CLASS_INK, CLASS_ORDER, LABEL_INK, NON_FINITE_COLOR, rows, textWidth, topLevel } from './charts/common.js';
+import type { ChartSpec, Json, JsonObject, MarkCheck } from './charts/types.js';
 import type { ReportModel } from './model.js';
 import { count, fmt, plural } from '../format/numbers.js';
 import { decadeTicks, linearDomain, logDomain, PADDED_LIMIT, steppedTicks, tickableLinear } from './scales.js';
 import type { TradeoffModel } from './tradeoff.js';
 import { MARK_FONT, PANEL, type TrajectoryModel } from './trajectories.js';
-
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-export type JsonObject = { [key: string]: Json };
-
-/** Named explicitly so PNGs are the same on every machine that has it (see render-charts.ts). */
-export const FONT_FAMILY = 'DejaVu Sans';
-const FONT_STACK = `${FONT_FAMILY}, Verdana, Arial, sans-serif`;
-
-/**
- * Class colours: the ends and middle of ColorBrewer's RdYlBu, which stays
- * distinguishable under protanopia, deuteranopia and tritanopia (checked
- * with Machado et al. 2009 simulations: pairwise CIELAB distance >= 50).
- * Blue reads as done, yellow as not yet, red as broken.
- */
-export const CLASS_COLORS: Record<RunClass, string> = { converged: '#2166AC', slow: '#F1C232', divergent: '#B2182B' };
-/** The same hues dark enough for lines and text on white. */
-export const CLASS_INK: Record<RunClass, string> = { converged: '#2166AC', slow: '#9A7100', divergent: '#B2182B' };
-const CLASS_ORDER: RunClass[] = ['converged', 'slow', 'divergent'];
-/** Cells whose f' overflowed: outside the gradient scale, so a neutral dark grey. */
-export const NON_FINITE_COLOR = '#3A3A3A';
-const GRID_GRAY = '#E4E4E4';
-
-/** How a test counts a named mark's elements against its dataset. */
-export interface MarkCheck {
-  /** Vega-Lite layer name; the SVG group carries class `${mark}_marks`. */
-  mark: string;
-  dataset: string;
-  /** 'row': one element per row; 'line': one path per distinct value of `by` (or one). */
-  per: 'row' | 'line';
-  by?: string;
-}
-
-export interface ChartSpec {
-  id: string;
-  /** Paragraphs under the chart in the page: how to read it. */
-  caption: string[];
-  png: string;
-  vl: JsonObject;
-  marks: MarkCheck[];
-}
-
-/** Six significant digits: plenty for plotting, and a third of the bytes of a full double. */
-function round(v: number): number {
-  return Number.isInteger(v) ? v : Number(v.toPrecision(6));
-}
-
-function rows<T extends object>(xs: readonly T[]): Json[] {
-  return xs.map((x) => {
-    const o: JsonObject = {};
-    for (const [k, v] of Object.entries(x) as [string, unknown][]) {
-      o[k] = typeof v === 'number' ? round(v) : (v as Json);
-    }
-    return o;
-  });
-}
-
-function config(): JsonObject {
-  return {
-    font: FONT_STACK,
-    background: 'white',
-    padding: 12,
-    view: { stroke: '#BBBBBB' },
-    axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', titleColor: '#222', labelColor: '#333', gridColor: GRID_GRAY, tickColor: '#999', domainColor: '#999' },
-    // Flush end labels stay inside the plot's height, so panel titles side by side line up.
-    axisY: { labelFlush: true },
-    legend: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', titleColor: '#222', labelColor: '#333' },
-    header: { labelFontSize: 12, labelColor: '#222', titleFontSize: 12 },
-    title: { fontSize: 15, fontWeight: 'bold', anchor: 'start', color: '#111', subtitleFontSize: 12, subtitleColor: '#555', offset: 10 },
-    text: { font: FONT_STACK },
-  };
-}
-
-function top(title: string, subtitle: string[], body: JsonObject, datasets: Record<string, Json[]>, extraConfig: JsonObject = {}): JsonObject {
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: title, subtitle },
-    config: { ...config(), ...extraConfig },
-    datasets,
-    ...body,
-  };
-}
-
-/** Powers of ten inside [lo, hi]: uncluttered ticks and grid lines on a log axis (at most MAX_TICKS). */
-function decades(lo: number, hi: number): number[] {
-  return decadeTicks(lo, hi);
-}
 
 /** Axis values as ticks up to this many (long labels such as 0.0001468 crowd beyond it). */
 const MAX_VALUE_TICKS = 8;
@@ -119,7 +34,7 @@ function axisFor(axis: MapModel['lr'], title: string): JsonObject {
     // a single lr of 0.01 would read "0.0", a single budget of 100 "1e+2".
     if (!axis.log) a.format = '.6~g';
   }
-  else if (axis.log) a.values = decades(...axis.domain);
+  else if (axis.log) a.values = decadeTicks(...axis.domain);
   return a;
 }
 
@@ -231,7 +146,7 @@ export function outcomeSpec(model: ReportModel, map: MapModel): ChartSpec {
     id: 'outcome-map',
     caption,
     png: 'outcome-map.png',
-    vl: top('Outcome by learning rate and epochs', mapSubtitle(model, map), body, { cells: cellRows(map) }),
+    vl: topLevel('Outcome by learning rate and epochs', mapSubtitle(model, map), body, { cells: cellRows(map) }),
     marks,
   };
 }
@@ -269,7 +184,7 @@ export function gradientSpec(model: ReportModel, map: MapModel): ChartSpec {
     png: 'gradient-map.png',
     // Overflowed cells (logGrad null) keep their mark in a colour of their own; by
     // default vega-lite would filter them out of the map.
-    vl: top("How far from done: |f'(x)| at the last epoch", mapSubtitle(model, map), body, { cells: cellRows(map) }, { scale: { invalid: { color: { value: NON_FINITE_COLOR } } } }),
+    vl: topLevel("How far from done: |f'(x)| at the last epoch", mapSubtitle(model, map), body, { cells: cellRows(map) }, { scale: { invalid: { color: { value: NON_FINITE_COLOR } } } }),
     marks,
   };
 }
@@ -281,13 +196,13 @@ const DENSE_POINTS = 300;
 
 export function tradeoffSpec(model: ReportModel, t: TradeoffModel): ChartSpec {
   const xScale = { type: 'log', domain: t.lrDomain, nice: false };
-  const x = { field: 'lr', type: 'quantitative', title: 'learning rate', scale: xScale, axis: { format: '~g', grid: true, values: decades(...t.lrDomain) } };
+  const x = { field: 'lr', type: 'quantitative', title: 'learning rate', scale: xScale, axis: { format: '~g', grid: true, values: decadeTicks(...t.lrDomain) } };
   const y = {
     field: 'epochs',
     type: 'quantitative',
     title: 'epochs to converge',
     scale: { type: 'log', domain: t.epochDomain, nice: false },
-    axis: { format: '~g', grid: true, values: decades(...t.epochDomain) },
+    axis: { format: '~g', grid: true, values: decadeTicks(...t.epochDomain) },
   };
   const layers: Json[] = [];
   const marks: MarkCheck[] = [];
@@ -423,7 +338,7 @@ export function tradeoffSpec(model: ReportModel, t: TradeoffModel): ChartSpec {
     id: 'tradeoff',
     caption,
     png: 'tradeoff.png',
-    vl: top('Trade-off: learning rate vs epochs to converge', subtitle, { width: 560, height: 340, layer: layers }, datasets),
+    vl: topLevel('Trade-off: learning rate vs epochs to converge', subtitle, { width: 560, height: 340, layer: layers }, datasets),
     marks,
   };
 }
@@ -595,14 +510,9 @@ export function trajectorySpec(model: ReportModel, tr: TrajectoryModel): ChartSp
     id: tr.id,
     caption,
     png: `${tr.id}.png`,
-    vl: top(`Run ${tr.run.id}: ${tr.title}`, subtitle, { hconcat: [xPanel, gradPanel, curvePanel], spacing: 28 }, datasets),
+    vl: topLevel(`Run ${tr.run.id}: ${tr.title}`, subtitle, { hconcat: [xPanel, gradPanel, curvePanel], spacing: 28 }, datasets),
     marks,
   };
-}
-
-/** Text width estimate in px (DejaVu Sans averages about 0.6 em per character). */
-function textWidth(text: string, fontSize: number): number {
-  return text.length * fontSize * 0.6;
 }
 
 /** Rule labels closer than this (px) on one side would overlap. */
@@ -759,7 +669,7 @@ export function basinsSpec(model: ReportModel, b: BasinsModel): ChartSpec {
     id: 'basins',
     caption: [...basinsCaption(b), ...(sides.some((x) => x === null) ? ['Labels that would overlap are left out; the table below lists every point.'] : [])],
     png: 'basins.png',
-    vl: top('Where each start ends', subtitle, body, datasets),
+    vl: topLevel('Where each start ends', subtitle, body, datasets),
     marks,
   };
 }

@@ -17,7 +17,8 @@
 import type { CompiledObjective } from '../objective/objective.js';
 import type { ResultsDocument, RunRecord } from '../results/format.js';
 import { count, fmt, maxOf, minOf, plural } from '../format/numbers.js';
-import { secondDerivative } from './tradeoff.js';
+import { median } from './charts/common.js';
+import { secondDerivative } from './curvature.js';
 
 /** Refined points closer than this (relative to the domain width) are one point. */
 export const CLUSTER_TOLERANCE = 1e-6;
@@ -163,12 +164,6 @@ function chain(items: Located[], tol: number): Located[][] {
   }
   if (cur.length) groups.push(cur);
   return groups;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }
 
 export function buildStationary(doc: ResultsDocument, objective: CompiledObjective | null): StationaryModel {

@@ -12,9 +12,8 @@
  */
 import type { CompiledObjective } from '../objective/objective.js';
 import type { ResultsDocument, RunRecord } from '../results/format.js';
-import { DEFAULT_OPTIMIZER } from '../registry/optimizers.js';
-import { DEFAULT_SCHEDULE } from '../registry/schedules.js';
 import { fmt, maxOf, minOf, plural } from '../format/numbers.js';
+import { findCurvature, isPlain, type Curvature } from './curvature.js';
 import { logDomain } from './scales.js';
 
 /** More series than this cannot be told apart by colour; starts are folded first. */
@@ -27,13 +26,6 @@ export const THEORY_SAMPLES = 240;
 export const MAX_TRADEOFF_POINTS = 4000;
 /** Budget rules drawn when there are at most this many epoch values. */
 export const MAX_BUDGET_RULES = 8;
-
-export interface Curvature {
-  c: number;
-  source: 'exact' | 'estimated';
-  /** Where it was estimated (the minimum the runs converged to). */
-  at: number | null;
-}
 
 export interface TradeoffPoint {
   series: string;
@@ -77,46 +69,6 @@ export function theoryEpochs(lr: number, c: number, grad0: number, tol: number):
   const r = Math.abs(1 - k);
   if (r === 0) return 1;
   return Math.ceil(Math.log(tol / g0) / Math.log(r));
-}
-
-/** f''(x) by a central difference of f' (step scaled to x, balancing rounding and truncation). */
-export function secondDerivative(df: (x: number) => number, x: number): number {
-  const h = 1e-5 * Math.max(1, Math.abs(x));
-  return (df(x + h) - df(x - h)) / (2 * h);
-}
-
-/** The plain step x <- x - lr f'(x) that the theory curve describes: the default schedule and optimizer. */
-function isPlain(r: RunRecord): boolean {
-  return r.schedule === DEFAULT_SCHEDULE && r.optimizer === DEFAULT_OPTIMIZER;
-}
-
-/**
- * The curvature the theory uses: exact for quadratics; otherwise f'' at the
- * minimum most plain-GD runs converged to (x rounded to 4 decimals to group
- * runs at the same minimum; ties go to the smaller x), skipping points that
- * are not minima (runs stationary at a maximum).
- */
-export function findCurvature(doc: ResultsDocument, objective: CompiledObjective | null): Curvature | null {
-  const exactC = doc.sweep.objective.curvature;
-  if (exactC !== null && Number.isFinite(exactC)) return exactC > 0 ? { c: exactC, source: 'exact', at: null } : null;
-  if (!objective) return null;
-  const groups = new Map<number, number[]>();
-  for (const r of doc.runs) {
-    if (r.class !== 'converged' || r.x === null || !isPlain(r)) continue;
-    const key = Math.round(r.x * 1e4) / 1e4;
-    const g = groups.get(key);
-    if (g) g.push(r.x);
-    else groups.set(key, [r.x]);
-  }
-  // Most runs first, ties to the smaller x; a group stationary at a maximum (f'' <= 0) describes no descent.
-  const ordered = [...groups.entries()].sort((a, b) => b[1].length - a[1].length || a[0] - b[0]);
-  for (const [, group] of ordered) {
-    const xs = [...group].sort((a, b) => a - b);
-    const at = xs[xs.length >> 1] as number;
-    const c = secondDerivative(objective.df, at);
-    if (Number.isFinite(c) && c > 0) return { c, source: 'estimated', at };
-  }
-  return null;
 }
 
 /** Series labels from the axes that vary, folding starts when there are too many. */

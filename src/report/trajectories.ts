@@ -12,6 +12,7 @@ import { traceRun } from '../engine/descend.js';
 import type { CompiledObjective } from '../objective/objective.js';
 import type { ResultsDocument, RunRecord } from '../results/format.js';
 import { fmt, maxOf, minOf, ordinal, plural, sig6 } from '../format/numbers.js';
+import { textWidth } from './charts/common.js';
 import { linearDomain, PADDED_LIMIT } from './scales.js';
 import { pointOfRun, type StationaryKind, type StationaryModel, type StationaryPoint } from './stationary.js';
 
@@ -208,11 +209,6 @@ function headThenEvenly<T>(xs: T[], n: number): T[] {
   return [...xs.slice(0, head), ...evenly(xs.slice(head), n - head)];
 }
 
-/** Text width estimate in px (DejaVu Sans averages about 0.6 em per character). */
-function textWidth(text: string): number {
-  return text.length * MARK_FONT * 0.6;
-}
-
 /**
  * Labels for the marks: minima below their marker (the curve rises on both
  * sides of a minimum, so below is free), others above; a label that would
@@ -232,7 +228,7 @@ function layoutLabels(marks: CurveMark[], domain: [number, number], range: [numb
   const place = (m: CurveMark, text: string): boolean => {
     const below = m.kind === 'minimum';
     const baseline = below ? 'top' : 'bottom';
-    const w = textWidth(text);
+    const w = textWidth(text, MARK_FONT);
     const cx = px(m.x);
     let align: CurveLabel['align'] = 'center';
     let l = cx - w / 2;

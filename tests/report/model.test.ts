@@ -3,7 +3,8 @@ import { bestPerBudget } from '../../src/analysis/best.js';
 import { MAX_MAP_CELLS, chooseLog } from '../../src/report/grid.js';
 import { buildReportModel, MAX_TABLE_ROWS } from '../../src/report/model.js';
 import { fmt } from '../../src/format/numbers.js';
-import { findCurvature, secondDerivative, theoryEpochs } from '../../src/report/tradeoff.js';
+import { findCurvature, secondDerivative } from '../../src/report/curvature.js';
+import { theoryEpochs } from '../../src/report/tradeoff.js';
 import { compileObjective } from '../../src/objective/objective.js';
 import { seedDoc, syntheticDoc } from './helpers.js';
 
