@@ -17,7 +17,7 @@ import { PNG_SCALE, type RenderedChart } from './render-charts.js';
 import { CLASS_COLORS, CLASS_INK } from './charts/common.js';
 import type { Json } from './charts/types.js';
 import { startsText } from './stationary.js';
-import { MAX_TRAJECTORIES } from './trajectories.js';
+import { MAX_TRAJECTORIES } from './charts/trajectories/model.js';
 
 interface ChartView {
   id: string;

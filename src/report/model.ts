@@ -4,11 +4,11 @@
  * randomness), so `run` and `render` build the same model from the same
  * results.json, and tests can check it without rendering anything.
  *
- * Phases: header facts -> class counts -> maps (grid.ts) -> points the
+ * Phases: header facts -> class counts -> maps (charts/grid/) -> points the
  * converged runs reached (stationary.ts) -> final x against start
- * (basins.ts) -> trade-off and theory (tradeoff.ts) -> trajectories
- * (trajectories.ts, traced again with the engine) -> best lr per budget
- * (best.ts) -> run table.
+ * (charts/basins/) -> trade-off and theory (charts/tradeoff/) -> trajectories
+ * (charts/trajectories/, traced again with the engine) -> best lr per budget
+ * (analysis/best.ts) -> run table.
  */
 import type { RunClass } from '../engine/classify.js';
 import { compileObjective, type CompiledObjective } from '../objective/objective.js';
@@ -17,15 +17,16 @@ import type { ResultsDocument, RunRecord } from '../results/format.js';
 import { DEFAULT_OPTIMIZER } from '../registry/optimizers.js';
 import { DEFAULT_SCHEDULE } from '../registry/schedules.js';
 import { VERSION } from '../version.js';
-import { buildBasins, type BasinsModel } from './basins.js';
+import { buildBasins, type BasinsModel } from './charts/basins/model.js';
 import { bestPerBudget, type BestForBudget } from '../analysis/best.js';
-import { buildMap, type MapModel } from './grid.js';
+import { buildMap, type MapModel } from './charts/grid/model.js';
 import { valueText } from './run-text.js';
 import { prettyExpression } from '../objective/pretty.js';
 import { count, sig6, fmt, maxOf, minOf, plural } from '../format/numbers.js';
 import { buildStationary, pointOfRun, type StationaryModel } from './stationary.js';
-import { buildTradeoff, type TradeoffModel } from './tradeoff.js';
-import { buildTrajectories, type TrajectoriesModel } from './trajectories.js';
+import { sweepCurvature } from './curvature.js';
+import { buildTradeoff, type TradeoffModel } from './charts/tradeoff/model.js';
+import { buildTrajectories, type TrajectoriesModel } from './charts/trajectories/model.js';
 
 /** Rows in the page's run table; beyond this the table is a sample (results.csv has every run). */
 export const MAX_TABLE_ROWS = 2000;
@@ -268,8 +269,8 @@ function compile(doc: ResultsDocument, grammar: GrammarLimits): { objective: Com
 export function buildReportModel(doc: ResultsDocument, grammar: GrammarLimits = DEFAULT_GRAMMAR_LIMITS): ReportModel {
   const { objective, error } = compile(doc, grammar);
   const counts = countRuns(doc.runs);
-  const tradeoff = doc.runs.length ? buildTradeoff(doc, objective) : null;
-  const c = tradeoff?.curvature ?? null;
+  const c = sweepCurvature(doc, objective);
+  const tradeoff = doc.runs.length ? buildTradeoff(doc, objective, c) : null;
   const curvature = c
     ? c.source === 'exact'
       ? `f'' = ${fmt(c.c)} everywhere (quadratic): stable for 0 < lr < 2/c = ${fmt(2 / c.c)}`

@@ -103,7 +103,7 @@ export async function renderChart(spec: ChartSpec, warnings: string[] = []): Pro
   registerFonts();
   let compiled: JsonObject;
   try {
-    // The specs are plain JSON built in specs.ts; vega-lite validates them as it compiles.
+    // The specs are plain JSON built by the charts (charts/<id>/spec.ts); vega-lite validates them as it compiles.
     compiled = compile(spec.vl as unknown as TopLevelSpec, { logger: collectingLogger(warnings) }).spec as unknown as JsonObject;
   } catch (err) {
     throw new ChartError(spec.id, `vega-lite could not compile it: ${(err as Error).message}`);

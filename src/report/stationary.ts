@@ -16,7 +16,7 @@
  */
 import type { CompiledObjective } from '../objective/objective.js';
 import type { ResultsDocument, RunRecord } from '../results/format.js';
-import { count, fmt, maxOf, minOf, plural } from '../format/numbers.js';
+import { fmt, maxOf, minOf, plural } from '../format/numbers.js';
 import { median } from './charts/common.js';
 import { secondDerivative } from './curvature.js';
 

@@ -1,13 +1,15 @@
 /**
- * Where each start ends (basins.ts), the points converged runs reached
+ * Where each start ends (charts/basins/), the points converged runs reached
  * (stationary.ts), and how both show in the model, the chart specs and the
  * trajectory charts' function curve.
  */
 import { describe, expect, it } from 'vitest';
-import { BASIN_REACH, MAX_BASIN_LINES, basinsCaption, buildBasins } from '../../src/report/basins.js';
+import { basinsCaption } from '../../src/report/charts/basins/caption.js';
+import { BASIN_REACH, MAX_BASIN_LINES, buildBasins } from '../../src/report/charts/basins/model.js';
+import { basinsSpec } from '../../src/report/charts/basins/spec.js';
 import { buildReportModel } from '../../src/report/model.js';
 import { renderSummary } from '../../src/report/summary.js';
-import { basinsSpec, chartSpecs } from '../../src/report/specs.js';
+import { chartSpecs } from '../../src/report/specs.js';
 import { buildStationary, refineStationary } from '../../src/report/stationary.js';
 import { compileObjective } from '../../src/objective/objective.js';
 import type { ResultsDocument } from '../../src/results/format.js';

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { bestPerBudget } from '../../src/analysis/best.js';
-import { MAX_MAP_CELLS, chooseLog } from '../../src/report/grid.js';
+import { chooseLog } from '../../src/report/charts/grid/axes.js';
+import { MAX_MAP_CELLS } from '../../src/report/charts/grid/model.js';
 import { buildReportModel, MAX_TABLE_ROWS } from '../../src/report/model.js';
 import { fmt } from '../../src/format/numbers.js';
 import { findCurvature, secondDerivative } from '../../src/report/curvature.js';
-import { theoryEpochs } from '../../src/report/tradeoff.js';
+import { theoryEpochs } from '../../src/report/charts/tradeoff/model.js';
 import { compileObjective } from '../../src/objective/objective.js';
 import { seedDoc, syntheticDoc } from './helpers.js';
 

@@ -25,3 +25,9 @@ export interface ChartSpec {
   vl: JsonObject;
   marks: MarkCheck[];
 }
+
+/** What a chart may read of the report besides its own model (the report model is one). */
+export interface ReportFacts {
+  header: { name: string; tolerance: string };
+  total: number;
+}
