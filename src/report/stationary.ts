@@ -226,3 +226,9 @@ export function pointOfRun(model: StationaryModel, r: RunRecord): StationaryPoin
   const i = model.byRun.get(r.id);
   return i === undefined ? null : (model.points[i] ?? null);
 }
+
+/** What a converged run stopped at when it is not a minimum ("a maximum", "a flat spot"), else null. */
+export function notMinimumText(model: StationaryModel, r: RunRecord): string | null {
+  const p = pointOfRun(model, r);
+  return !p || p.kind === 'minimum' ? null : p.kind === 'maximum' ? 'a maximum' : 'a flat spot';
+}

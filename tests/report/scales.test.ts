@@ -20,7 +20,7 @@ import { axisScale } from '../../src/report/charts/grid/axes.js';
 import { buildReportModel } from '../../src/report/model.js';
 import { renderChart } from '../../src/report/render-charts.js';
 import { decadeTicks, linearDomain, logDomain, MAX_TICKS, steppedTicks, tickableLinear } from '../../src/report/scales.js';
-import { chartSpecs } from '../../src/report/specs.js';
+import { chartSpecs } from '../../src/report/charts/registry.js';
 import { tempDir } from '../helpers/cli.js';
 
 const MAX = Number.MAX_VALUE;

@@ -8,7 +8,7 @@
  * text; the free-text title stays in the HTML, where it is escaped.
  */
 import type { RunClass } from '../../engine/classify.js';
-import type { Json, JsonObject } from './types.js';
+import type { Json, JsonObject } from './json.js';
 
 /** Named explicitly so PNGs are the same on every machine that has it (see render-charts.ts). */
 export const FONT_FAMILY = 'DejaVu Sans';

@@ -6,7 +6,7 @@
  */
 import { plural } from '../../../format/numbers.js';
 import { classScale, notMinimumColor, NOT_MINIMUM, rows, textWidth, topLevel } from '../common.js';
-import type { ChartSpec, Json, JsonObject, MarkCheck, ReportFacts } from '../types.js';
+import type { ChartSpecBody, Json, JsonObject, MarkCheck, ReportFacts } from '../types.js';
 import { basinsCaption } from './caption.js';
 import { BASIN_SIZE, type BasinPanel, type BasinsModel } from './model.js';
 
@@ -158,7 +158,7 @@ function sharedDatasets(b: BasinsModel, sides: ('left' | 'right' | null)[]): Rec
 }
 
 /** Final x against start: one layered plot per panel, concatenated when there are several. */
-export function basinsSpec(report: ReportFacts, b: BasinsModel): ChartSpec {
+export function basinsSpec(report: ReportFacts, b: BasinsModel): ChartSpecBody {
   const multi = b.panels.length > 1;
   const { width: W, height: H } = multi ? BASIN_SIZE.multi : BASIN_SIZE.single;
   const x = {

@@ -3,7 +3,7 @@ import { steppedTicks } from '../../scales.js';
 import { NON_FINITE_COLOR, topLevel } from '../common.js';
 import { GRAD_SCHEME, type MapModel } from '../grid/model.js';
 import { cellRows, gridChart, mapSize, mapSubtitle } from '../grid/spec.js';
-import type { ChartSpec, JsonObject, ReportFacts } from '../types.js';
+import type { ChartSpecBody, JsonObject, ReportFacts } from '../types.js';
 import { gradientCaption } from './caption.js';
 
 /** Legend ticks every few decades, always including the tolerance. */
@@ -18,7 +18,7 @@ function gradientLength(map: MapModel): number {
   return Math.max(90, Math.min(160, rows * height + (rows - 1) * 40));
 }
 
-export function gradientSpec(report: ReportFacts, map: MapModel): ChartSpec {
+export function gradientSpec(report: ReportFacts, map: MapModel): ChartSpecBody {
   const [lo, hi] = map.grad.domain;
   const color: JsonObject = {
     field: 'logGrad',

@@ -13,8 +13,10 @@ import type { RunClass } from '../../../engine/classify.js';
 import type { ResultsDocument, RunRecord } from '../../../results/format.js';
 import { sig6, fmt, plural } from '../../../format/numbers.js';
 import { nonFinite, valueText } from '../../run-text.js';
+import { notMinimumText } from '../../stationary.js';
 import { LABEL_INK, median } from '../common.js';
 import { axisScale, binIndex, type AxisBin, type AxisScale } from './axes.js';
+import type { ChartContext } from '../types.js';
 import { MAX_PANELS, planPanels, type Panel } from './panels.js';
 
 /** Upper bound on cells per map: a few MB of SVG and JSON at most, renders in seconds. */
@@ -313,4 +315,13 @@ export function buildMap(
     foldedAxes: folded,
     grad: { domain: [lo, hi], mid, nonFinite: cells.filter((c) => c.logGrad === null).length },
   };
+}
+
+function buildGrid(ctx: ChartContext): MapModel | null {
+  return ctx.doc.runs.length ? buildMap(ctx.doc, undefined, undefined, (r) => notMinimumText(ctx.stationary, r)) : null;
+}
+
+/** The grid both maps draw (their model builder), built once per report. */
+export function gridModel(ctx: ChartContext): MapModel | null {
+  return ctx.once(buildGrid);
 }

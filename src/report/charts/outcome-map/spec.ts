@@ -2,10 +2,10 @@
 import { classScale, topLevel } from '../common.js';
 import type { MapModel } from '../grid/model.js';
 import { cellRows, gridChart, mapSubtitle } from '../grid/spec.js';
-import type { ChartSpec, JsonObject, ReportFacts } from '../types.js';
+import type { ChartSpecBody, JsonObject, ReportFacts } from '../types.js';
 import { outcomeCaption } from './caption.js';
 
-export function outcomeSpec(report: ReportFacts, map: MapModel): ChartSpec {
+export function outcomeSpec(report: ReportFacts, map: MapModel): ChartSpecBody {
   const color: JsonObject = {
     field: 'class',
     type: 'nominal',

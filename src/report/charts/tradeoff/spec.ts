@@ -7,7 +7,7 @@
 import { fmt } from '../../../format/numbers.js';
 import { decadeTicks } from '../../scales.js';
 import { CLASS_COLORS, CLASS_INK, rows, topLevel } from '../common.js';
-import type { ChartSpec, Json, JsonObject, MarkCheck, ReportFacts } from '../types.js';
+import type { ChartSpecBody, Json, JsonObject, MarkCheck, ReportFacts } from '../types.js';
 import { tradeoffCaption } from './caption.js';
 import type { TradeoffModel } from './model.js';
 
@@ -163,7 +163,7 @@ function tradeoffSubtitle(report: ReportFacts, t: TradeoffModel): string[] {
   ];
 }
 
-export function tradeoffSpec(report: ReportFacts, t: TradeoffModel): ChartSpec {
+export function tradeoffSpec(report: ReportFacts, t: TradeoffModel): ChartSpecBody {
   const xScale = { type: 'log', domain: t.lrDomain, nice: false };
   const x = { field: 'lr', type: 'quantitative', title: 'learning rate', scale: xScale, axis: { format: '~g', grid: true, values: decadeTicks(...t.lrDomain) } };
   const y = {

@@ -6,7 +6,7 @@
  */
 import { decadeTicks, linearDomain, logDomain, PADDED_LIMIT, tickableLinear } from '../../scales.js';
 import { CLASS_INK, LABEL_INK, notMinimumColor, NOT_MINIMUM, panelTitle, rows, topLevel } from '../common.js';
-import type { ChartSpec, Json, JsonObject, MarkCheck, ReportFacts } from '../types.js';
+import type { ChartSpecBody, Json, JsonObject, MarkCheck, ReportFacts } from '../types.js';
 import { trajectoryCaption } from './caption.js';
 import { MARK_FONT, PANEL } from './labels.js';
 import type { TrajectoryModel } from './model.js';
@@ -163,7 +163,7 @@ function curvePanel(tr: TrajectoryModel, datasets: Record<string, Json[]>, marks
   return { width: PANEL.width, height: PANEL.height, title: panelTitle('descent path on f(x)'), layer: layers };
 }
 
-export function trajectorySpec(report: ReportFacts, tr: TrajectoryModel): ChartSpec {
+export function trajectorySpec(report: ReportFacts, tr: TrajectoryModel): ChartSpecBody {
   const datasets: Record<string, Json[]> = { points: rows(tr.points), curve: rows(tr.curve) };
   const marks: MarkCheck[] = [];
   const [xPanel, gradPanel] = seriesPanels(tr, datasets, marks);
