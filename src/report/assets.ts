@@ -4,7 +4,7 @@
  * from disk with no network, so nothing is linked; the libraries are read
  * once per process.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.me
 
 export interface PageAssets {
   layout: string;
+  /** Partial name (file name without .hbs) -> source. */
   partials: Record<string, string>;
   css: string;
   client: string;
@@ -24,8 +25,6 @@ export interface PageAssets {
    */
   libraries: { name: string; source: string }[];
 }
-
-const PARTIALS = ['header', 'chart', 'basins', 'best', 'runs'] as const;
 
 /**
  * The minified browser build that sits beside a package's resolved entry
@@ -41,8 +40,10 @@ let cached: Promise<PageAssets> | null = null;
 
 async function load(): Promise<PageAssets> {
   const read = (name: string) => readFile(join(TEMPLATES_DIR, name), 'utf8');
+  // Every partial in templates/partials/, by file name: a chart's section names its own.
   const partials: Record<string, string> = {};
-  for (const p of PARTIALS) partials[p] = await read(`partials/${p}.hbs`);
+  const names = (await readdir(join(TEMPLATES_DIR, 'partials'))).filter((f) => f.endsWith('.hbs')).sort();
+  for (const f of names) partials[f.slice(0, -'.hbs'.length)] = await read(`partials/${f}`);
   return {
     layout: await read('layout.hbs'),
     partials,

@@ -12,21 +12,11 @@ import type { PageAssets } from './assets.js';
 import { BEST_RULE } from '../analysis/best.js';
 import { jsonForScript, scriptForInline } from './escape.js';
 import type { ReportModel } from './model.js';
-import { count, sig6, fmt, percent, plural } from '../format/numbers.js';
+import { count, sig6, percent, plural } from '../format/numbers.js';
 import { PNG_SCALE, type RenderedChart } from './render-charts.js';
-import { CLASS_COLORS, CLASS_INK, type Json } from './specs.js';
-import { startsText } from './stationary.js';
-import { MAX_TRAJECTORIES } from './trajectories.js';
-
-interface ChartView {
-  id: string;
-  caption: string[];
-  png: string;
-  svg: string;
-  width: number;
-  pngWidth: number;
-  pngHeight: number;
-}
+import { CLASS_COLORS, CLASS_INK } from './charts/common.js';
+import { CHART_DEFS, modelOf } from './charts/registry.js';
+import type { ChartView, Json, PageSection } from './charts/types.js';
 
 function chartView(c: RenderedChart): ChartView {
   return {
@@ -40,40 +30,32 @@ function chartView(c: RenderedChart): ChartView {
   };
 }
 
-function trajectoryLead(model: ReportModel): string {
-  const t = model.trajectories;
-  return t.source === 'selected'
-    ? "The runs chosen in the sweep's report.trajectories, traced again epoch by epoch with the engine's own arithmetic."
-    : "No report.trajectories in the sweep, so one representative run per class is shown (the first run of each class), and the first run to end at each other point where converged runs stopped (a maximum first, then the minima most runs reached), traced again epoch by epoch with the engine's own arithmetic.";
+/** A chart's link in the page's contents; a chart with nothing to show keeps an empty line there. */
+interface ContentsEntry {
+  anchor: string;
+  toc: string;
+  shown: boolean;
 }
 
-/** Rows of the points-reached table. */
-export const MAX_POINT_ROWS = 50;
-
-function basinsSection(model: ReportModel, hasChart: boolean): { title: string; points: unknown[]; lead: string; note: string | null } | null {
-  const st = model.stationary;
-  const interesting = st.points.length > 1 || st.points.some((p) => p.kind !== 'minimum');
-  if (!hasChart && !interesting) return null;
-  const shown = st.points.slice(0, MAX_POINT_ROWS);
-  return {
-    title: hasChart ? 'Where each start ends' : 'Where the runs end',
-    points: shown.map((p) => ({
-      label: p.label,
-      x: fmt(p.x, 8),
-      f: fmt(p.f, 6),
-      curvature: Number.isFinite(p.curvature) ? fmt(p.curvature, 4) : '-',
-      kind: p.text,
-      minimum: p.kind === 'minimum',
-      runs: `${count(p.runs)} (${percent(p.runs, st.converged)})`,
-      starts: p.starts.length ? startsText(p.starts) : '',
-    })),
-    lead:
-      "Each converged run stops where |f'(x)| is within the tolerance, a little way (about tolerance / |f''|) from a stationary point. Its final x is refined to that point (Newton's method on f'), runs at the same point are counted together, and the sign of f'' there (by central differences of f') tells a minimum from a maximum.",
-    note:
-      st.points.length > shown.length
-        ? `Showing ${shown.length} of ${plural(st.points.length, 'point')}, by x.`
-        : st.note,
-  };
+/**
+ * The registry's charts as the page lays them out, in its order: a line in
+ * the contents each, and a section each that has something to show (its
+ * own, or the page's heading over its figures).
+ */
+function chartSections(model: ReportModel, charts: readonly RenderedChart[]): { contents: ContentsEntry[]; sections: PageSection[] } {
+  const contents: ContentsEntry[] = [];
+  const sections: PageSection[] = [];
+  for (const def of CHART_DEFS) {
+    const figures = charts.filter((c) => c.spec.chart === def.id).map(chartView);
+    const section = def.section
+      ? def.section(modelOf(model.charts, def.id), figures, model)
+      : figures.length
+        ? { ...def.page, partial: 'section', figures }
+        : null;
+    contents.push({ anchor: section?.anchor ?? def.page.anchor, toc: section?.toc ?? def.page.toc, shown: section !== null });
+    if (section) sections.push(section);
+  }
+  return { contents, sections };
 }
 
 function bestRows(model: ReportModel): { rows: unknown[]; withAxes: boolean; rule: string } {
@@ -138,21 +120,7 @@ export function renderHtml(model: ReportModel, charts: readonly RenderedChart[],
   for (const [name, src] of Object.entries(assets.partials)) hb.registerPartial(name, src);
   const layout = hb.compile(assets.layout, { strict: true, noEscape: false });
 
-  const byId = new Map(charts.map((c) => [c.spec.id, c]));
-  const view = (id: string) => {
-    const c = byId.get(id);
-    return c ? chartView(c) : null;
-  };
-  const trajectoryViews = model.trajectories.items
-    .map((t) => {
-      const c = byId.get(t.id);
-      return c ? chartView(c) : null;
-    })
-    .filter((v): v is ChartView => v !== null);
-  const notes: string[] = [];
-  if (model.trajectories.note) notes.push(model.trajectories.note);
-  if (model.trajectories.dropped) notes.push(`${model.trajectories.dropped} more selected run(s) are not drawn: at most ${MAX_TRAJECTORIES} trajectories per report.`);
-
+  const { contents, sections } = chartSections(model, charts);
   const shared = shareDatasets(charts);
   const context = {
     header: model.header,
@@ -162,9 +130,8 @@ export function renderHtml(model: ReportModel, charts: readonly RenderedChart[],
     counts: (['converged', 'slow', 'divergent'] as RunClass[]).map((k) => ({ class: k, n: count(model.counts[k]), share: percent(model.counts[k], model.total) })),
     total: count(model.total),
     notes: model.notes,
-    charts: { outcome: view('outcome-map'), gradient: view('gradient-map'), basins: view('basins'), tradeoff: view('tradeoff'), trajectories: trajectoryViews },
-    basins: basinsSection(model, byId.has('basins')),
-    trajectories: { lead: trajectoryLead(model), notes },
+    contents,
+    sections,
     best: bestRows(model),
     table: {
       ...model.table,

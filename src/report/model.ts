@@ -4,11 +4,10 @@
  * randomness), so `run` and `render` build the same model from the same
  * results.json, and tests can check it without rendering anything.
  *
- * Phases: header facts -> class counts -> maps (grid.ts) -> points the
- * converged runs reached (stationary.ts) -> final x against start
- * (basins.ts) -> trade-off and theory (tradeoff.ts) -> trajectories
- * (trajectories.ts, traced again with the engine) -> best lr per budget
- * (best.ts) -> run table.
+ * Phases: the objective compiled again -> the points converged runs
+ * reached (stationary.ts) and the curvature (curvature.ts) -> header facts
+ * -> class counts -> each chart's model, in the order of the registry
+ * (charts/registry.ts) -> best lr per budget (analysis/best.ts) -> run table.
  */
 import type { RunClass } from '../engine/classify.js';
 import { compileObjective, type CompiledObjective } from '../objective/objective.js';
@@ -17,14 +16,14 @@ import type { ResultsDocument, RunRecord } from '../results/format.js';
 import { DEFAULT_OPTIMIZER } from '../registry/optimizers.js';
 import { DEFAULT_SCHEDULE } from '../registry/schedules.js';
 import { VERSION } from '../version.js';
-import { buildBasins, type BasinsModel } from './basins.js';
 import { bestPerBudget, type BestForBudget } from '../analysis/best.js';
-import { buildMap, valueText, type MapModel } from './grid.js';
 import { prettyExpression } from '../objective/pretty.js';
 import { count, sig6, fmt, maxOf, minOf, plural } from '../format/numbers.js';
-import { buildStationary, pointOfRun, type StationaryModel } from './stationary.js';
-import { buildTradeoff, type TradeoffModel } from './tradeoff.js';
-import { buildTrajectories, type TrajectoriesModel } from './trajectories.js';
+import { buildChartModels, type ChartModels } from './charts/registry.js';
+import type { ChartContext } from './charts/types.js';
+import { sweepCurvature, type Curvature } from './curvature.js';
+import { valueText } from './run-text.js';
+import { buildStationary, type StationaryModel } from './stationary.js';
 
 /** Rows in the page's run table; beyond this the table is a sample (results.csv has every run). */
 export const MAX_TABLE_ROWS = 2000;
@@ -96,11 +95,9 @@ export interface ReportModel {
   header: HeaderModel;
   counts: Record<RunClass, number>;
   total: number;
-  map: MapModel | null;
   stationary: StationaryModel;
-  basins: BasinsModel | null;
-  tradeoff: TradeoffModel | null;
-  trajectories: TrajectoriesModel;
+  /** Each chart's model, by chart id (charts/registry.ts). */
+  charts: ChartModels;
   best: BestForBudget[];
   divergent: RunRecord[];
   table: TableModel;
@@ -120,11 +117,6 @@ function axisText(values: readonly (number | string)[]): string {
     return `${plural(values.length, 'value')} from ${fmt(minOf(nums))} to ${fmt(maxOf(nums))}`;
   }
   return `${plural(values.length, 'value')}: ${values.slice(0, LIST_AXIS_VALUES).join(', ')}, ...`;
-}
-
-function notMinimumText(st: StationaryModel, r: RunRecord): string | null {
-  const p = pointOfRun(st, r);
-  return !p || p.kind === 'minimum' ? null : p.kind === 'maximum' ? 'a maximum' : 'a flat spot';
 }
 
 function reachedText(st: StationaryModel): string | null {
@@ -250,6 +242,31 @@ function buildTable(doc: ResultsDocument): TableModel {
   return { columns, rows, total: doc.runs.length, note };
 }
 
+/** The header's line on the curvature: exact, or estimated at the minimum, with the stable learning rates. */
+function curvatureText(c: Curvature | null): string | null {
+  if (!c) return null;
+  return c.source === 'exact'
+    ? `f'' = ${fmt(c.c)} everywhere (quadratic): stable for 0 < lr < 2/c = ${fmt(2 / c.c)}`
+    : `f'' ≈ ${fmt(c.c)} at the minimum x* ≈ ${fmt(c.at ?? NaN)} (estimated numerically from converged runs): stable near it for lr < ${fmt(2 / c.c)}`;
+}
+
+/** What every chart's model builder reads; a model built with `once` is shared by the charts that draw it. */
+function chartContext(doc: ResultsDocument, objective: CompiledObjective | null, objectiveError: string | null, stationary: StationaryModel, curvature: Curvature | null): ChartContext {
+  const built = new Map<unknown, unknown>();
+  const ctx: ChartContext = {
+    doc,
+    objective,
+    objectiveError,
+    stationary,
+    curvature,
+    once<T>(build: (c: ChartContext) => T): T {
+      if (!built.has(build)) built.set(build, build(ctx));
+      return built.get(build) as T;
+    },
+  };
+  return ctx;
+}
+
 function compile(doc: ResultsDocument, grammar: GrammarLimits): { objective: CompiledObjective | null; error: string | null } {
   try {
     const o = doc.sweep.objective;
@@ -266,26 +283,16 @@ function compile(doc: ResultsDocument, grammar: GrammarLimits): { objective: Com
  */
 export function buildReportModel(doc: ResultsDocument, grammar: GrammarLimits = DEFAULT_GRAMMAR_LIMITS): ReportModel {
   const { objective, error } = compile(doc, grammar);
-  const counts = countRuns(doc.runs);
-  const tradeoff = doc.runs.length ? buildTradeoff(doc, objective) : null;
-  const c = tradeoff?.curvature ?? null;
-  const curvature = c
-    ? c.source === 'exact'
-      ? `f'' = ${fmt(c.c)} everywhere (quadratic): stable for 0 < lr < 2/c = ${fmt(2 / c.c)}`
-      : `f'' ≈ ${fmt(c.c)} at the minimum x* ≈ ${fmt(c.at ?? NaN)} (estimated numerically from converged runs): stable near it for lr < ${fmt(2 / c.c)}`
-    : null;
+  const stationary = buildStationary(doc, objective);
+  const curvature = sweepCurvature(doc, objective);
   const notes: string[] = [];
   if (error) notes.push(error);
-  const stationary = buildStationary(doc, objective);
   return {
-    header: buildHeader(doc, curvature, stationary),
-    counts,
+    header: buildHeader(doc, curvatureText(curvature), stationary),
+    counts: countRuns(doc.runs),
     total: doc.runs.length,
-    map: doc.runs.length ? buildMap(doc, undefined, undefined, (r) => notMinimumText(stationary, r)) : null,
     stationary,
-    basins: buildBasins(doc, stationary),
-    tradeoff,
-    trajectories: buildTrajectories(doc, objective, error, stationary),
+    charts: buildChartModels(chartContext(doc, objective, error, stationary, curvature)),
     best: bestPerBudget(doc),
     divergent: doc.runs.filter((r) => r.class === 'divergent'),
     table: buildTable(doc),

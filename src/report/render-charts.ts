@@ -15,7 +15,8 @@ import * as vega from 'vega';
 import { compile } from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
 import { throwIfInterrupted } from '../errors.js';
-import { FONT_FAMILY, type ChartSpec, type JsonObject } from './specs.js';
+import { FONT_FAMILY } from './charts/common.js';
+import type { ChartSpec, JsonObject } from './charts/types.js';
 
 /** PNGs at twice the CSS pixel size, for sharp text on high-density screens and in documents. */
 export const PNG_SCALE = 2;
@@ -102,7 +103,7 @@ export async function renderChart(spec: ChartSpec, warnings: string[] = []): Pro
   registerFonts();
   let compiled: JsonObject;
   try {
-    // The specs are plain JSON built in specs.ts; vega-lite validates them as it compiles.
+    // The specs are plain JSON built by the charts (charts/<id>/spec.ts); vega-lite validates them as it compiles.
     compiled = compile(spec.vl as unknown as TopLevelSpec, { logger: collectingLogger(warnings) }).spec as unknown as JsonObject;
   } catch (err) {
     throw new ChartError(spec.id, `vega-lite could not compile it: ${(err as Error).message}`);

@@ -16,8 +16,9 @@
  */
 import type { CompiledObjective } from '../objective/objective.js';
 import type { ResultsDocument, RunRecord } from '../results/format.js';
-import { count, fmt, maxOf, minOf, plural } from '../format/numbers.js';
-import { secondDerivative } from './tradeoff.js';
+import { fmt, maxOf, minOf, plural } from '../format/numbers.js';
+import { median } from './charts/common.js';
+import { secondDerivative } from './curvature.js';
 
 /** Refined points closer than this (relative to the domain width) are one point. */
 export const CLUSTER_TOLERANCE = 1e-6;
@@ -165,12 +166,6 @@ function chain(items: Located[], tol: number): Located[][] {
   return groups;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
-
 export function buildStationary(doc: ResultsDocument, objective: CompiledObjective | null): StationaryModel {
   const converged = doc.runs.filter((r): r is RunRecord & { x: number } => r.class === 'converged' && r.x !== null && Number.isFinite(r.x));
   if (converged.length === 0) return { points: [], converged: 0, byRun: new Map(), note: null };
@@ -230,4 +225,10 @@ export function buildStationary(doc: ResultsDocument, objective: CompiledObjecti
 export function pointOfRun(model: StationaryModel, r: RunRecord): StationaryPoint | null {
   const i = model.byRun.get(r.id);
   return i === undefined ? null : (model.points[i] ?? null);
+}
+
+/** What a converged run stopped at when it is not a minimum ("a maximum", "a flat spot"), else null. */
+export function notMinimumText(model: StationaryModel, r: RunRecord): string | null {
+  const p = pointOfRun(model, r);
+  return !p || p.kind === 'minimum' ? null : p.kind === 'maximum' ? 'a maximum' : 'a flat spot';
 }

@@ -8,7 +8,7 @@ import { BEST_RULE, type BestChoice } from '../analysis/best.js';
 import { escapeMarkdown as md, markdownCode as code } from './escape.js';
 import type { ReportModel } from './model.js';
 import { count, sig6, fmt, percent, plural } from '../format/numbers.js';
-import { atText, valueText } from './grid.js';
+import { atText, valueText } from './run-text.js';
 
 /** Divergent runs listed one per row up to this many; the rest are counted. */
 export const SUMMARY_DIVERGENT_ROWS = 20;

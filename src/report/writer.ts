@@ -13,9 +13,9 @@ import type { ResultsDocument } from '../results/format.js';
 import { DEFAULT_GRAMMAR_LIMITS, type GrammarLimits } from '../objective/grammar.js';
 import { pageAssets } from './assets.js';
 import { renderHtml } from './html.js';
+import { chartSpecs } from './charts/registry.js';
 import { buildReportModel } from './model.js';
 import { renderCharts } from './render-charts.js';
-import { chartSpecs } from './specs.js';
 import { renderSummary } from './summary.js';
 
 /** The files a report consists of, so `render` knows what to replace. */

@@ -1,13 +1,15 @@
 /**
- * Where each start ends (basins.ts), the points converged runs reached
+ * Where each start ends (charts/basins/), the points converged runs reached
  * (stationary.ts), and how both show in the model, the chart specs and the
  * trajectory charts' function curve.
  */
 import { describe, expect, it } from 'vitest';
-import { BASIN_REACH, MAX_BASIN_LINES, basinsCaption, buildBasins } from '../../src/report/basins.js';
+import { basinsCaption } from '../../src/report/charts/basins/caption.js';
+import { BASIN_REACH, MAX_BASIN_LINES, buildBasins } from '../../src/report/charts/basins/model.js';
+import { basinsSpec } from '../../src/report/charts/basins/spec.js';
 import { buildReportModel } from '../../src/report/model.js';
 import { renderSummary } from '../../src/report/summary.js';
-import { basinsSpec, chartSpecs } from '../../src/report/specs.js';
+import { chartSpecs } from '../../src/report/charts/registry.js';
 import { buildStationary, refineStationary } from '../../src/report/stationary.js';
 import { compileObjective } from '../../src/objective/objective.js';
 import type { ResultsDocument } from '../../src/results/format.js';
@@ -81,16 +83,16 @@ describe('points the converged runs reached', () => {
 describe('where each start ends', () => {
   it('is only drawn when the starts vary', () => {
     const seed = buildReportModel(seedDoc());
-    expect(seed.basins).toBeNull();
+    expect(seed.charts.basins).toBeNull();
     expect(chartSpecs(seed).map((c) => c.id)).not.toContain('basins');
     const one = syntheticDoc({ lr: [0.1], epochs: [10], starts: [1] }, () => ({ class: 'converged' }));
-    expect(buildReportModel(one).basins).toBeNull();
+    expect(buildReportModel(one).charts.basins).toBeNull();
   });
 
   it('draws one point per run of sin-gauss-starts, a step line across the starts and a rule at each minimum', () => {
     const doc = sinGaussStartsDoc();
     const model = buildReportModel(doc);
-    const b = model.basins;
+    const b = model.charts.basins;
     if (!b) throw new Error('no basins chart');
     expect(b.mode).toBe('lines');
     expect(b.budget).toBeNull();
@@ -128,7 +130,7 @@ describe('where each start ends', () => {
 
   it('marks the maximum of cos-bowl that x0 = 0 sits on apart from the minima', () => {
     const model = buildReportModel(cosBowlDoc());
-    const b = model.basins;
+    const b = model.charts.basins;
     expect(b?.rules.map((r) => [r.y, r.kind, r.label])).toEqual([
       [-0.47580245102422114, 'minimum', 'min at -0.4758'],
       [0, 'maximum', 'max at 0 (stationary)'],
@@ -140,7 +142,7 @@ describe('where each start ends', () => {
     expect(basinsCaption(b as NonNullable<typeof b>).join(' ')).toMatch(/dashed red where f'' < 0 \(stationary at a maximum/);
     expect(model.header.reached).toBe('min at -0.4758: 1 run · max at 0 (stationary): 1 run, not a minimum · min at 0.4758: 1 run');
     // The map says it too, and summary.md.
-    expect(model.map?.cells.find((c) => c.tRun === '1')?.outcomeLabel).toEqual(['converged, epoch 0', 'but at a maximum']);
+    expect(model.charts['outcome-map']?.cells.find((c) => c.tRun === '1')?.outcomeLabel).toEqual(['converged, epoch 0', 'but at a maximum']);
     expect(renderSummary(model)).toContain("| max at 0 (stationary) | -37.48 | **not a minimum**: maximum | 1 |");
   });
 
@@ -153,7 +155,7 @@ describe('where each start ends', () => {
           : { class: 'converged', x: 0.5 + start * 1e-5 },
     );
     const model = buildReportModel(doc);
-    const b = model.basins;
+    const b = model.charts.basins;
     if (!b) throw new Error('no basins chart');
     expect(b.nonFinite).toBe(1);
     expect(b.offRange).toBe(1);
@@ -179,19 +181,19 @@ describe('where each start ends', () => {
   it('draws one panel per combination while there are few, else the largest budget, else points only', () => {
     const starts = [-1, 0, 1];
     const few = syntheticDoc({ lr: [0.01, 0.1], epochs: [10, 100], starts }, () => ({ class: 'converged' }));
-    const a = buildReportModel(few).basins;
+    const a = buildReportModel(few).charts.basins;
     expect([a?.mode, a?.budget, a?.panels.map((p) => p.label)]).toEqual(['lines', null, ['lr 0.01 · 10 epochs', 'lr 0.01 · 100 epochs', 'lr 0.1 · 10 epochs', 'lr 0.1 · 100 epochs']]);
     expect(a?.columns).toBe(2);
 
     const budgets = syntheticDoc({ lr: [0.01, 0.02, 0.05, 0.1], epochs: [10, 100, 1000], starts }, () => ({ class: 'converged' }));
-    const b = buildReportModel(budgets).basins;
+    const b = buildReportModel(budgets).charts.basins;
     expect(4 * 3).toBeGreaterThan(MAX_BASIN_LINES);
     expect([b?.mode, b?.budget, b?.panels.length, b?.considered]).toEqual(['lines', 1000, 4, 12]);
     expect(basinsCaption(b as NonNullable<typeof b>).join(' ')).toMatch(/Only the largest epoch budget \(1,000 epochs\) is drawn/);
 
     const lrs = Array.from({ length: 12 }, (_, i) => 0.01 * (i + 1));
     const many = syntheticDoc({ lr: lrs, epochs: [10, 100], starts, schedules: ['constant', 'linear-decay'] }, () => ({ class: 'converged' }));
-    const c = buildReportModel(many).basins;
+    const c = buildReportModel(many).charts.basins;
     expect([c?.mode, c?.budget, c?.panels.map((p) => p.label), c?.considered]).toEqual(['points', 100, ['constant', 'linear-decay'], 72]);
     expect(c?.panels.every((p) => p.lines.length === 0)).toBe(true);
     const spec = basinsSpec(buildReportModel(many), c as NonNullable<typeof c>);
@@ -214,9 +216,9 @@ describe('where each start ends', () => {
 describe('the function curve of the trajectory charts', () => {
   it('marks every point the converged runs reached, the maximum apart, and names it for the run that sits there', () => {
     const model = buildReportModel(cosBowlDoc());
-    const items = model.trajectories.items;
+    const items = model.charts.trajectories.items;
     // No report.trajectories: one run per class, then one for each other point reached (the maximum first).
-    expect(model.trajectories.source).toBe('representative');
+    expect(model.charts.trajectories.source).toBe('representative');
     expect(items.map((t) => t.run.id)).toEqual([0, 1, 2]);
     for (const t of items) {
       expect(t.marks.map((m) => [m.x, m.kind, m.text])).toEqual([
@@ -252,7 +254,7 @@ describe('the function curve of the trajectory charts', () => {
   it('marks the one minimum of the seed quadratic on each curve', () => {
     const model = buildReportModel(seedDoc());
     expect(model.stationary.points.map((p) => [p.x, p.kind, p.runs])).toEqual([[0.5, 'minimum', 3]]);
-    for (const t of model.trajectories.items) {
+    for (const t of model.charts.trajectories.items) {
       const inside = 0.5 >= t.curveDomain[0] && 0.5 <= t.curveDomain[1];
       expect(t.marks.map((m) => m.text)).toEqual(inside ? ['min 0.5'] : []);
     }
@@ -267,7 +269,7 @@ describe('curvature for the theory curve where runs also sit on a maximum', () =
     const base = doc.runs[1];
     if (!base) throw new Error('fixture changed');
     doc.runs.push({ ...base, id: 3 }, { ...base, id: 4 });
-    const t = buildReportModel(doc).tradeoff;
+    const t = buildReportModel(doc).charts.tradeoff;
     expect(t?.curvature?.at).toBeCloseTo(-0.47580245102422114, 12);
     expect(t?.curvature?.c).toBeCloseTo(cosCurvature(0.47580245102422114), 4);
   });

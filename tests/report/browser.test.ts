@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chartSpecs } from '../../src/report/charts/registry.js';
+import { buildReportModel } from '../../src/report/model.js';
 import { writeReport } from '../../src/report/writer.js';
 import { tempDir } from '../helpers/cli.js';
 import { HOSTILE, cosBowlDoc, seedDoc, syntheticDoc } from './helpers.js';
@@ -94,7 +96,8 @@ describe('the report in headless Chromium', () => {
 
     const counts = await countMarks(page);
     const charts = new Set(counts.map((c) => c.chart));
-    expect([...charts]).toEqual(['outcome-map', 'gradient-map', 'tradeoff', 'trajectory-run-0', 'trajectory-run-2', 'trajectory-run-5', 'trajectory-run-7']);
+    // Every chart the registry draws for the seed sweep, in page order.
+    expect([...charts]).toEqual(chartSpecs(buildReportModel(seedDoc())).map((s) => s.id));
     for (const c of counts) expect(c).toEqual({ ...c, actual: c.expected });
     const get = (chart: string, mark: string) => counts.find((c) => c.chart === chart && c.mark === mark)?.expected;
     expect(get('outcome-map', 'cells')).toBe(8);

@@ -8,7 +8,8 @@ import { loadImage } from 'canvas';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildReportModel } from '../../src/report/model.js';
 import { renderCharts } from '../../src/report/render-charts.js';
-import { chartSpecs, NON_FINITE_COLOR } from '../../src/report/specs.js';
+import { NON_FINITE_COLOR } from '../../src/report/charts/common.js';
+import { CHARTS, chartSpecs } from '../../src/report/charts/registry.js';
 import { writeReport } from '../../src/report/writer.js';
 import { BIN, gdsweep, ROOT, tempDir } from '../helpers/cli.js';
 import { cosBowlDoc, seedDoc, sinGaussStartsDoc } from './helpers.js';
@@ -37,7 +38,10 @@ describe('report files of the seed sweep', () => {
 
   it('writes a PNG of every chart that decodes at twice the chart size', async () => {
     const charts = pageCharts(html);
-    expect(charts.map((c) => c.id)).toEqual(['outcome-map', 'gradient-map', 'tradeoff', 'trajectory-run-0', 'trajectory-run-2', 'trajectory-run-5', 'trajectory-run-7']);
+    const specs = chartSpecs(buildReportModel(seedDoc()));
+    // Every chart of the registry but the basins (the seed sweep has one start), in its order.
+    expect([...new Set(specs.map((s) => s.chart))]).toEqual(CHARTS.map((c) => c.id).filter((id) => id !== 'basins'));
+    expect(charts.map((c) => c.id)).toEqual(specs.map((s) => s.id));
     const pngs = readdirSync(dir).filter((f) => f.endsWith('.png')).sort();
     expect(pngs).toEqual(charts.map((c) => c.png).sort());
     for (const c of charts) {
@@ -78,16 +82,20 @@ describe('report files of the seed sweep', () => {
 });
 
 describe('report files of sweeps whose starts vary', () => {
-  for (const [name, doc, ids] of [
-    ['cos-bowl-trap', cosBowlDoc, ['outcome-map', 'gradient-map', 'basins', 'tradeoff', 'trajectory-run-0', 'trajectory-run-1', 'trajectory-run-2']],
-    ['sin-gauss-starts', sinGaussStartsDoc, ['outcome-map', 'gradient-map', 'basins', 'tradeoff', 'trajectory-run-6', 'trajectory-run-0', 'trajectory-run-45']],
+  for (const [name, doc, traced] of [
+    ['cos-bowl-trap', cosBowlDoc, [0, 1, 2]],
+    ['sin-gauss-starts', sinGaussStartsDoc, [6, 0, 45]],
   ] as const) {
     it(`${name}: every PNG decodes at twice its chart's size, the same bytes twice`, async () => {
       const dir = tempDir(`gdsweep-report-${name}-`);
       await writeReport(dir, doc());
       const html = readFileSync(join(dir, 'index.html'), 'utf8');
       const charts = pageCharts(html);
-      expect(charts.map((c) => c.id)).toEqual(ids);
+      const specs = chartSpecs(buildReportModel(doc()));
+      // Every chart of the registry draws when the starts vary, in its order; the trajectories of the runs picked.
+      expect([...new Set(specs.map((s) => s.chart))]).toEqual(CHARTS.map((c) => c.id));
+      expect(charts.map((c) => c.id)).toEqual(specs.map((s) => s.id));
+      expect(specs.filter((s) => s.chart === 'trajectories').map((s) => s.id)).toEqual(traced.map((id) => `trajectory-run-${id}`));
       expect(readdirSync(dir).filter((f) => f.endsWith('.png')).sort()).toEqual(charts.map((c) => c.png).sort());
       for (const c of charts) {
         const img = await loadImage(readFileSync(join(dir, c.png)));
@@ -131,7 +139,7 @@ describe('unusual results', () => {
     const gradient = charts.find((c) => c.spec.id === 'gradient-map');
     expect(gradient?.svg).toContain(`fill="${NON_FINITE_COLOR}"`);
     expect(gradient?.spec.caption.join(' ')).toMatch(/overflowed/);
-    expect(model.map?.cells.find((c) => c.tRun === '1')?.gradLabel).toBe("f' overflow");
+    expect(model.charts['outcome-map']?.cells.find((c) => c.tRun === '1')?.gradLabel).toBe("f' overflow");
   });
 
   it('writes a page and a summary for a shard that holds no runs', async () => {

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { bestPerBudget } from '../../src/analysis/best.js';
-import { MAX_MAP_CELLS, chooseLog } from '../../src/report/grid.js';
+import { chooseLog } from '../../src/report/charts/grid/axes.js';
+import { MAX_MAP_CELLS } from '../../src/report/charts/grid/model.js';
 import { buildReportModel, MAX_TABLE_ROWS } from '../../src/report/model.js';
 import { fmt } from '../../src/format/numbers.js';
-import { findCurvature, secondDerivative, theoryEpochs } from '../../src/report/tradeoff.js';
+import { findCurvature, secondDerivative } from '../../src/report/curvature.js';
+import { theoryEpochs } from '../../src/report/charts/tradeoff/model.js';
 import { compileObjective } from '../../src/objective/objective.js';
 import { seedDoc, syntheticDoc } from './helpers.js';
 
@@ -17,7 +19,7 @@ describe('report model of the seed sweep', () => {
   });
 
   it('gives every run its own cell, coloured by its class', () => {
-    const map = model.map;
+    const map = model.charts['outcome-map'];
     expect(map?.mode).toBe('runs');
     expect(map?.cells).toHaveLength(8);
     expect(map?.panels.map((p) => p.label)).toEqual(['all runs']);
@@ -33,7 +35,7 @@ describe('report model of the seed sweep', () => {
   });
 
   it('colours the gradient map by log10 |f\'|, centred on the tolerance', () => {
-    const map = model.map;
+    const map = model.charts['outcome-map'];
     const cell = (lr: string, e: string) => map?.cells.find((x) => x.tLr === lr && x.tEpochs === e);
     expect(cell('0.001', '100')?.logGrad).toBeCloseTo(Math.log10(4.930386313790766), 12);
     expect(cell('0.1', '100')?.logGrad).toBe(-16); // f' = 0 exactly, floored
@@ -49,7 +51,7 @@ describe('report model of the seed sweep', () => {
   });
 
   it('plots converged runs against lr, on the exact theory curve of the quadratic', () => {
-    const t = model.tradeoff;
+    const t = model.charts.tradeoff;
     expect(t?.points).toEqual([
       { series: 'runs', lr: 0.01, convergedAt: 148, budgets: '1000', runs: 1 },
       { series: 'runs', lr: 0.1, convergedAt: 10, budgets: '100, 1000', runs: 2 },
@@ -74,8 +76,8 @@ describe('report model of the seed sweep', () => {
   });
 
   it("traces the sweep's selected runs, ending bit-identical to the results", () => {
-    const items = model.trajectories.items;
-    expect(model.trajectories.source).toBe('selected');
+    const items = model.charts.trajectories.items;
+    expect(model.charts.trajectories.source).toBe('selected');
     expect(items.map((t) => t.run.id)).toEqual([0, 2, 5, 7]);
     for (const t of items) {
       const last = t.points[t.points.length - 1];
@@ -93,8 +95,8 @@ describe('report model of the seed sweep', () => {
     const d = seedDoc();
     d.sweep.report.trajectories = [];
     const m = buildReportModel(d);
-    expect(m.trajectories.source).toBe('representative');
-    expect(m.trajectories.items.map((t) => [t.run.id, t.run.class])).toEqual([
+    expect(m.charts.trajectories.source).toBe('representative');
+    expect(m.charts.trajectories.items.map((t) => [t.run.id, t.run.class])).toEqual([
       [2, 'converged'],
       [4, 'slow'],
       [0, 'divergent'],
@@ -160,7 +162,7 @@ describe('large sweeps', () => {
     const doc = syntheticDoc({ lr, epochs }, (l, e) => (l * e > 1 ? { class: 'converged', convergedAt: Math.ceil(1 / l) } : l > 0.3 ? { class: 'divergent' } : { class: 'slow' }));
     expect(doc.runs).toHaveLength(24_000);
     const m = buildReportModel(doc);
-    const map = m.map;
+    const map = m.charts['outcome-map'];
     if (!map) throw new Error('no map');
     expect(map.mode).toBe('aggregate');
     expect(map.cells.length).toBeLessThanOrEqual(MAX_MAP_CELLS);
@@ -177,7 +179,7 @@ describe('large sweeps', () => {
   it('folds starts into one panel when there are too many to show side by side', () => {
     const starts = Array.from({ length: 30 }, (_, i) => -2 + (4 * i) / 29);
     const doc = syntheticDoc({ lr: [0.01, 0.1], epochs: [100], starts }, () => ({ class: 'converged', convergedAt: 10 }));
-    const map = buildReportModel(doc).map;
+    const map = buildReportModel(doc).charts['outcome-map'];
     expect(map?.panels.map((p) => p.label)).toEqual(['all starts']);
     expect(map?.foldedAxes).toEqual(['start']);
     expect(map?.cells.map((c) => c.runs)).toEqual([30, 30]);
@@ -185,7 +187,7 @@ describe('large sweeps', () => {
 
   it('uses one panel per start while they fit', () => {
     const doc = syntheticDoc({ lr: [0.01, 0.1], epochs: [100], starts: [-1.5, 0.3, 2] }, () => ({ class: 'slow' }));
-    expect(buildReportModel(doc).map?.panels.map((p) => p.label)).toEqual(['start -1.5', 'start 0.3', 'start 2']);
+    expect(buildReportModel(doc).charts['outcome-map']?.panels.map((p) => p.label)).toEqual(['start -1.5', 'start 0.3', 'start 2']);
   });
 });
 

@@ -16,11 +16,11 @@ import { buildPlan } from '../../src/plan/plan.js';
 import { batchSpec } from '../../src/pool/pool.js';
 import { describeSweep, planStamp, resultsJsonChunks, type ResultsDocument } from '../../src/results/format.js';
 import { absorb, createTable } from '../../src/results/table.js';
-import { axisScale } from '../../src/report/grid.js';
+import { axisScale } from '../../src/report/charts/grid/axes.js';
 import { buildReportModel } from '../../src/report/model.js';
 import { renderChart } from '../../src/report/render-charts.js';
 import { decadeTicks, linearDomain, logDomain, MAX_DECADE_TICKS, MAX_TICKS, steppedTicks, tickableLinear } from '../../src/report/scales.js';
-import { chartSpecs } from '../../src/report/specs.js';
+import { chartSpecs } from '../../src/report/charts/registry.js';
 import { tempDir } from '../helpers/cli.js';
 
 const MAX = Number.MAX_VALUE;

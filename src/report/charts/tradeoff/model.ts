@@ -10,12 +10,12 @@
  * the sweep's objective is a quadratic (doc.sweep.objective.curvature) and is
  * estimated numerically at the minimum the runs found otherwise.
  */
-import type { CompiledObjective } from '../objective/objective.js';
-import type { ResultsDocument, RunRecord } from '../results/format.js';
-import { DEFAULT_OPTIMIZER } from '../registry/optimizers.js';
-import { DEFAULT_SCHEDULE } from '../registry/schedules.js';
-import { fmt, maxOf, minOf, plural } from '../format/numbers.js';
-import { logDomain } from './scales.js';
+import type { CompiledObjective } from '../../../objective/objective.js';
+import type { ResultsDocument, RunRecord } from '../../../results/format.js';
+import { fmt, maxOf, minOf, plural } from '../../../format/numbers.js';
+import { isPlain, type Curvature } from '../../curvature.js';
+import { logDomain } from '../../scales.js';
+
 
 /** More series than this cannot be told apart by colour; starts are folded first. */
 export const MAX_SERIES = 8;
@@ -27,13 +27,6 @@ export const THEORY_SAMPLES = 240;
 export const MAX_TRADEOFF_POINTS = 4000;
 /** Budget rules drawn when there are at most this many epoch values. */
 export const MAX_BUDGET_RULES = 8;
-
-export interface Curvature {
-  c: number;
-  source: 'exact' | 'estimated';
-  /** Where it was estimated (the minimum the runs converged to). */
-  at: number | null;
-}
 
 export interface TradeoffPoint {
   series: string;
@@ -79,46 +72,6 @@ export function theoryEpochs(lr: number, c: number, grad0: number, tol: number):
   return Math.ceil(Math.log(tol / g0) / Math.log(r));
 }
 
-/** f''(x) by a central difference of f' (step scaled to x, balancing rounding and truncation). */
-export function secondDerivative(df: (x: number) => number, x: number): number {
-  const h = 1e-5 * Math.max(1, Math.abs(x));
-  return (df(x + h) - df(x - h)) / (2 * h);
-}
-
-/** The plain step x <- x - lr f'(x) that the theory curve describes: the default schedule and optimizer. */
-function isPlain(r: RunRecord): boolean {
-  return r.schedule === DEFAULT_SCHEDULE && r.optimizer === DEFAULT_OPTIMIZER;
-}
-
-/**
- * The curvature the theory uses: exact for quadratics; otherwise f'' at the
- * minimum most plain-GD runs converged to (x rounded to 4 decimals to group
- * runs at the same minimum; ties go to the smaller x), skipping points that
- * are not minima (runs stationary at a maximum).
- */
-export function findCurvature(doc: ResultsDocument, objective: CompiledObjective | null): Curvature | null {
-  const exactC = doc.sweep.objective.curvature;
-  if (exactC !== null && Number.isFinite(exactC)) return exactC > 0 ? { c: exactC, source: 'exact', at: null } : null;
-  if (!objective) return null;
-  const groups = new Map<number, number[]>();
-  for (const r of doc.runs) {
-    if (r.class !== 'converged' || r.x === null || !isPlain(r)) continue;
-    const key = Math.round(r.x * 1e4) / 1e4;
-    const g = groups.get(key);
-    if (g) g.push(r.x);
-    else groups.set(key, [r.x]);
-  }
-  // Most runs first, ties to the smaller x; a group stationary at a maximum (f'' <= 0) describes no descent.
-  const ordered = [...groups.entries()].sort((a, b) => b[1].length - a[1].length || a[0] - b[0]);
-  for (const [, group] of ordered) {
-    const xs = [...group].sort((a, b) => a - b);
-    const at = xs[xs.length >> 1] as number;
-    const c = secondDerivative(objective.df, at);
-    if (Number.isFinite(c) && c > 0) return { c, source: 'estimated', at };
-  }
-  return null;
-}
-
 /** Series labels from the axes that vary, folding starts when there are too many. */
 function seriesLabeller(doc: ResultsDocument): (r: RunRecord) => string {
   const ax = doc.sweep.axes;
@@ -137,8 +90,8 @@ function logSpace(lo: number, hi: number, n: number): number[] {
   return Array.from({ length: n }, (_, i) => 10 ** (a + ((b - a) * i) / (n - 1)));
 }
 
-export function buildTradeoff(doc: ResultsDocument, objective: CompiledObjective | null): TradeoffModel {
-  const tol = doc.sweep.classify.tolerance;
+/** Converged runs as points (lr, epoch converged at) per series, identical ones merged, thinned beyond MAX_TRADEOFF_POINTS. */
+function convergedPoints(doc: ResultsDocument): { points: TradeoffPoint[]; atStart: number; thinned: number } {
   const label = seriesLabeller(doc);
   const merged = new Map<string, TradeoffPoint & { budgetSet: Set<number> }>();
   let atStart = 0;
@@ -167,16 +120,13 @@ export function buildTradeoff(doc: ResultsDocument, objective: CompiledObjective
     thinned = points.length - kept.length;
     points = kept;
   }
-  const series = [...new Set(points.map((p) => p.series))];
+  return { points, atStart, thinned };
+}
 
-  const lrs = doc.sweep.axes.learning_rate;
-  const epochsAxis = [...new Set(doc.sweep.axes.epochs)].sort((a, b) => a - b);
+/** The learning-rate axis: the sweep's rates and, when it is near them, the stability limit. */
+function lrDomainOf(lrs: readonly number[], stabilityLr: number | null): [number, number] {
   const lrMin = minOf(lrs);
   const lrMax = maxOf(lrs);
-  const plain = doc.runs.some(isPlain);
-  const curvature = plain ? findCurvature(doc, objective) : null;
-  const stabilityLr = curvature ? 2 / curvature.c : null;
-
   let lo = lrMin;
   let hi = lrMax;
   if (stabilityLr !== null && stabilityLr > lrMin / 10 && stabilityLr < lrMax * 10) {
@@ -184,42 +134,58 @@ export function buildTradeoff(doc: ResultsDocument, objective: CompiledObjective
     hi = Math.max(hi, stabilityLr);
   }
   // Subnormal and huge rates would divide to 0 or multiply to infinity: logDomain keeps the ends drawable.
-  const lrDomain = lo === hi ? logDomain(lo / 3, hi * 3) : logDomain(lo / 1.5, hi * 1.5);
+  return lo === hi ? logDomain(lo / 3, hi * 3) : logDomain(lo / 1.5, hi * 1.5);
+}
+
+/** The theory curve of each start (at most MAX_THEORY_CURVES: else the slowest and fastest), sampled up to the stability limit. */
+function theoryCurves(doc: ResultsDocument, objective: CompiledObjective, curvature: Curvature, lrDomain: [number, number], epochDomain: [number, number]): { theory: TheoryPoint[]; theorySeries: string[] } {
+  const tol = doc.sweep.classify.tolerance;
+  const lrs = doc.sweep.axes.learning_rate;
+  const stabilityLr = 2 / curvature.c;
+  const theory: TheoryPoint[] = [];
+  const theorySeries: string[] = [];
+  const starts = [...new Set(doc.runs.filter(isPlain).map((r) => r.start))].sort((a, b) => a - b);
+  let chosen = starts;
+  if (starts.length > MAX_THEORY_CURVES) {
+    // The slowest and fastest starts bound the others.
+    const byGrad = [...starts].sort((a, b) => Math.abs(objective.df(a)) - Math.abs(objective.df(b)) || a - b);
+    chosen = [byGrad[0] as number, byGrad[byGrad.length - 1] as number];
+  }
+  const lrHi = Math.min(lrDomain[1], stabilityLr);
+  for (const x0 of chosen) {
+    const g0 = objective.df(x0);
+    if (!Number.isFinite(g0)) continue;
+    const s = chosen.length === 1 && starts.length === 1 ? 'theory' : `start ${fmt(x0)}`;
+    let any = false;
+    // Exact samples at the sweep's rates and at lr = 1/c (one step, the bottom of the V).
+    const samples = [...logSpace(lrDomain[0], lrHi, THEORY_SAMPLES), ...lrs, 1 / curvature.c].filter((v) => v >= lrDomain[0] && v < lrHi);
+    for (const lr of [...new Set(samples)].sort((p, q) => p - q)) {
+      const e = theoryEpochs(lr, curvature.c, g0, tol);
+      if (e === null || e < 1 || e > epochDomain[1]) continue;
+      theory.push({ series: s, lr, epochs: e });
+      any = true;
+    }
+    if (any) theorySeries.push(s);
+  }
+  return { theory, theorySeries };
+}
+
+/** `curvature`: the sweep's (curvature.ts), null where no run is plain GD or it is unknown. */
+export function buildTradeoff(doc: ResultsDocument, objective: CompiledObjective | null, curvature: Curvature | null): TradeoffModel {
+  const { points, atStart, thinned } = convergedPoints(doc);
+  const series = [...new Set(points.map((p) => p.series))];
+  const epochsAxis = [...new Set(doc.sweep.axes.epochs)].sort((a, b) => a - b);
+  const plain = doc.runs.some(isPlain);
+  const stabilityLr = curvature ? 2 / curvature.c : null;
+  const lrDomain = lrDomainOf(doc.sweep.axes.learning_rate, stabilityLr);
   const maxConverged = points.reduce((m, p) => Math.max(m, p.convergedAt), 0);
   const maxBudget = epochsAxis[epochsAxis.length - 1] ?? 1;
   const epochDomain = logDomain(1, Math.max(10, maxConverged, maxBudget) * 3);
-
-  const theory: TheoryPoint[] = [];
-  const theorySeries: string[] = [];
   let theoryNote: string | null = null;
   if (!plain) theoryNote = 'no run uses plain gradient descent with a constant rate, which the theory describes';
   else if (!curvature) theoryNote = 'the curvature at the minimum is unknown (no converged run to estimate it from, or f\'\' <= 0 there)';
   else if (!objective) theoryNote = "the objective could not be compiled, so |f'(x0)| is unknown";
-  if (curvature && objective) {
-    const starts = [...new Set(doc.runs.filter(isPlain).map((r) => r.start))].sort((a, b) => a - b);
-    let chosen = starts;
-    if (starts.length > MAX_THEORY_CURVES) {
-      // The slowest and fastest starts bound the others.
-      const byGrad = [...starts].sort((a, b) => Math.abs(objective.df(a)) - Math.abs(objective.df(b)) || a - b);
-      chosen = [byGrad[0] as number, byGrad[byGrad.length - 1] as number];
-    }
-    const lrHi = Math.min(lrDomain[1], stabilityLr as number);
-    for (const x0 of chosen) {
-      const g0 = objective.df(x0);
-      if (!Number.isFinite(g0)) continue;
-      const s = chosen.length === 1 && starts.length === 1 ? 'theory' : `start ${fmt(x0)}`;
-      let any = false;
-      // Exact samples at the sweep's rates and at lr = 1/c (one step, the bottom of the V).
-      const samples = [...logSpace(lrDomain[0], lrHi, THEORY_SAMPLES), ...lrs, 1 / curvature.c].filter((v) => v >= lrDomain[0] && v < lrHi);
-      for (const lr of [...new Set(samples)].sort((p, q) => p - q)) {
-        const e = theoryEpochs(lr, curvature.c, g0, tol);
-        if (e === null || e < 1 || e > epochDomain[1]) continue;
-        theory.push({ series: s, lr, epochs: e });
-        any = true;
-      }
-      if (any) theorySeries.push(s);
-    }
-  }
+  const { theory, theorySeries } = curvature && objective ? theoryCurves(doc, objective, curvature, lrDomain, epochDomain) : { theory: [], theorySeries: [] };
   return {
     points,
     series,

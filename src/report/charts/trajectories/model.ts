@@ -4,16 +4,17 @@
  * objective in results.json with the engine's own trace kernel (traceRun),
  * so they match the classified results bit for bit.
  */
-import { CLASSES } from '../engine/classify.js';
-import type { TrajectorySelector } from '../config/types.js';
-import { DEFAULT_OPTIMIZER, parseOptimizerLabel } from '../registry/optimizers.js';
-import { DEFAULT_SCHEDULE, parseScheduleLabel } from '../registry/schedules.js';
-import { traceRun } from '../engine/descend.js';
-import type { CompiledObjective } from '../objective/objective.js';
-import type { ResultsDocument, RunRecord } from '../results/format.js';
-import { fmt, maxOf, minOf, ordinal, plural, sig6 } from '../format/numbers.js';
-import { linearDomain, PADDED_LIMIT } from './scales.js';
-import { pointOfRun, type StationaryKind, type StationaryModel, type StationaryPoint } from './stationary.js';
+import { CLASSES } from '../../../engine/classify.js';
+import type { TrajectorySelector } from '../../../config/types.js';
+import { DEFAULT_OPTIMIZER, parseOptimizerLabel } from '../../../registry/optimizers.js';
+import { DEFAULT_SCHEDULE, parseScheduleLabel } from '../../../registry/schedules.js';
+import { traceRun } from '../../../engine/descend.js';
+import type { CompiledObjective } from '../../../objective/objective.js';
+import type { ResultsDocument, RunRecord } from '../../../results/format.js';
+import { fmt, maxOf, minOf, ordinal, plural, sig6 } from '../../../format/numbers.js';
+import { linearDomain, PADDED_LIMIT } from '../../scales.js';
+import { pointOfRun, type StationaryModel, type StationaryPoint } from '../../stationary.js';
+import { curveMarks, layoutLabels, type CurveLabel, type CurveMark } from './labels.js';
 
 /** Charts per report: each is three panels with up to TRACE_POINTS points. */
 export const MAX_TRAJECTORIES = 8;
@@ -29,17 +30,6 @@ export const CURVE_SAMPLES = 400;
 const PATH_REACH = 1.5;
 /** A path reaching this many times further than the plotted range switches to |x| on a log axis. */
 const EXPLODES = 1e3;
-/** Size of each of the three panels (px), which the curve panel's label layout needs. */
-export const PANEL = { width: 250, height: 180 } as const;
-/** Stationary points marked on the curve at most (those most runs reached). */
-export const MAX_CURVE_MARKS = 12;
-/** Rows of marker labels above (and below) the markers before a label is left out (further rows drift from their marker). */
-const LABEL_ROWS = 2;
-/** Marker label font size (px) and row height. */
-export const MARK_FONT = 10;
-const MARK_ROW = 11;
-/** Gap between a marker and its first label row (px). */
-const MARK_GAP = 8;
 /**
  * Without report.trajectories: besides one run per class, one run for each
  * other point converged runs ended at (points that are not minima first),
@@ -57,28 +47,6 @@ export interface PathPoint {
   t: number;
   x: number;
   f: number;
-}
-
-/** A point converged runs of the sweep reached, marked on the function curve. */
-export interface CurveMark {
-  x: number;
-  f: number;
-  kind: StationaryKind;
-  /** "min -0.4758", "max 0". */
-  text: string;
-  /** The point in words (tooltip). */
-  about: string;
-  runs: number;
-}
-
-export interface CurveLabel {
-  x: number;
-  f: number;
-  kind: StationaryKind;
-  text: string;
-  align: 'left' | 'center' | 'right';
-  baseline: 'top' | 'bottom';
-  dy: number;
 }
 
 export interface TrajectoryModel {
@@ -208,81 +176,8 @@ function headThenEvenly<T>(xs: T[], n: number): T[] {
   return [...xs.slice(0, head), ...evenly(xs.slice(head), n - head)];
 }
 
-/** Text width estimate in px (DejaVu Sans averages about 0.6 em per character). */
-function textWidth(text: string): number {
-  return text.length * MARK_FONT * 0.6;
-}
-
-/**
- * Labels for the marks: minima below their marker (the curve rises on both
- * sides of a minimum, so below is free), others above; a label that would
- * overlap one already placed moves a row further out, and is left out after
- * LABEL_ROWS rows. Then the curve's range is widened so every label fits
- * inside the panel.
- */
-function layoutLabels(marks: CurveMark[], domain: [number, number], range: [number, number]): { labels: CurveLabel[]; range: [number, number] } {
-  const { width: W, height: H } = PANEL;
-  const [a, b] = domain;
-  const px = (x: number) => ((x - a) / (b - a)) * W;
-  const rows: Record<'top' | 'bottom', [number, number][][]> = { top: [], bottom: [] };
-  const labels: CurveLabel[] = [];
-  const needs: { f: number; need: number; below: boolean }[] = [];
-  // Labels of the points most runs reached are placed first.
-  const order = [...marks].sort((p, q) => q.runs - p.runs || p.x - q.x);
-  const place = (m: CurveMark, text: string): boolean => {
-    const below = m.kind === 'minimum';
-    const baseline = below ? 'top' : 'bottom';
-    const w = textWidth(text);
-    const cx = px(m.x);
-    let align: CurveLabel['align'] = 'center';
-    let l = cx - w / 2;
-    let r = cx + w / 2;
-    if (l < 0) {
-      align = 'left';
-      l = cx;
-      r = cx + w;
-    } else if (r > W) {
-      align = 'right';
-      l = cx - w;
-      r = cx;
-    }
-    const side = rows[baseline];
-    for (let row = 0; row < LABEL_ROWS; row++) {
-      const taken = side[row] ?? [];
-      if (taken.some(([p, q]) => l < q + 4 && r > p - 4)) continue;
-      taken.push([l, r]);
-      side[row] = taken;
-      const off = MARK_GAP + row * MARK_ROW;
-      labels.push({ x: m.x, f: m.f, kind: m.kind, text, align, baseline, dy: below ? off : -off });
-      needs.push({ f: m.f, need: off + MARK_ROW + 2, below });
-      return true;
-    }
-    return false;
-  };
-  // Crowded minima keep their number alone (the ring says "minimum"); a label that still does not fit is left out.
-  for (const m of order) if (!place(m, m.text) && m.kind === 'minimum') place(m, m.text.replace(/^min /, ''));
-  let [lo, hi] = range;
-  for (let pass = 0; pass < 2; pass++) {
-    for (const n of needs) {
-      const k = n.need / H;
-      if (k >= 0.9) continue;
-      if (n.below) lo = Math.min(lo, (n.f - k * hi) / (1 - k));
-      else hi = Math.max(hi, (n.f - k * lo) / (1 - k));
-    }
-  }
-  labels.sort((p, q) => p.x - q.x);
-  return { labels, range: [lo, hi] };
-}
-
-function curveMarks(stationary: StationaryModel, a: number, b: number): CurveMark[] {
-  const inside = stationary.points.filter((p) => p.x >= a && p.x <= b && Number.isFinite(p.f));
-  const kept = new Set([...inside].sort((p, q) => q.runs - p.runs || p.x - q.x).slice(0, MAX_CURVE_MARKS));
-  return inside
-    .filter((p) => kept.has(p))
-    .map((p) => ({ x: p.x, f: p.f, kind: p.kind, text: p.short, about: `${p.label}: ${p.text}; ${p.runs} converged run(s) ended here`, runs: p.runs }));
-}
-
-function traceOne(doc: ResultsDocument, objective: CompiledObjective, r: RunRecord, stationary: StationaryModel): TrajectoryModel | null {
+/** The run traced again with the engine's kernel, up to its first non-finite value; notes say what is not drawn. */
+function tracePoints(doc: ResultsDocument, objective: CompiledObjective, r: RunRecord): { points: TracePoint[]; notes: string[] } | null {
   const optimizer = parseOptimizerLabel(r.optimizer);
   if (!optimizer || !parseScheduleLabel(r.schedule)) return null;
   const trace = traceRun({
@@ -310,15 +205,21 @@ function traceOne(doc: ResultsDocument, objective: CompiledObjective, r: RunReco
   }
   const every = trace.t.length > 1 ? (trace.t[1] as number) - (trace.t[0] as number) : 1;
   if (every > 1) notes.push(`every ${ordinal(every)} epoch drawn (${plural(points.length, 'point')})`);
+  return { points, notes };
+}
 
+/**
+ * The stretch of x the curve is drawn over: the domain (or the starts),
+ * widened to take in the path for as long as it stays within PATH_REACH
+ * domain-widths of it (the first zigzags of a run that is about to blow up
+ * are the classic picture); beyond that the path is clipped.
+ */
+function curveDomainOf(doc: ResultsDocument, points: readonly TracePoint[]): [number, number] {
   const dom = doc.sweep.objective.domain;
   const starts = doc.sweep.axes.start;
-  let a = dom ? dom[0] : minOf(starts) - 1;
-  let b = dom ? dom[1] : maxOf(starts) + 1;
+  const a = dom ? dom[0] : minOf(starts) - 1;
+  const b = dom ? dom[1] : maxOf(starts) + 1;
   const width = b - a;
-  // Widen the curve to take in the path for as long as it stays within 1.5
-  // domain-widths of the domain (the first zigzags of a run that is about to
-  // blow up are the classic picture); beyond that the path is clipped.
   let xLo = a;
   let xHi = b;
   for (const p of points) {
@@ -327,13 +228,11 @@ function traceOne(doc: ResultsDocument, objective: CompiledObjective, r: RunReco
     xHi = Math.max(xHi, p.x);
   }
   // A domain vega can tick: subnormal starts get a unit range, ends near the largest float are pulled in.
-  [a, b] = linearDomain(xLo, xHi, PADDED_LIMIT);
-  const reach = Math.max(Math.abs(a), Math.abs(b), 1);
-  const explodes = points.some((p) => Math.abs(p.x) > EXPLODES * reach);
-  const leaving = points.find((p) => p.x < a || p.x > b);
-  const leavesAt = leaving ? leaving.t : null;
-  if (leavesAt !== null) notes.push(`the path leaves the plotted range at epoch ${leavesAt}`);
+  return linearDomain(xLo, xHi, PADDED_LIMIT);
+}
 
+/** f sampled across [a, b] where finite, and its range padded by 5 % (a unit range when there is none). */
+function sampleCurve(objective: CompiledObjective, a: number, b: number): { curve: { x: number; f: number }[]; range: [number, number] } {
   const curve: { x: number; f: number }[] = [];
   for (let i = 0; i < CURVE_SAMPLES; i++) {
     const x = a + ((b - a) * i) / (CURVE_SAMPLES - 1);
@@ -351,18 +250,39 @@ function traceOne(doc: ResultsDocument, objective: CompiledObjective, r: RunReco
     fHi = 1;
   }
   const pad = (fHi - fLo) * 0.05 || 1;
+  return { curve, range: [fLo - pad, fHi + pad] };
+}
+
+/** The verdict, and a first note, for a run that converged somewhere that is not a minimum. */
+function notAMinimum(r: RunRecord, at: StationaryPoint): { verdict: string; note: string } {
+  const x = fmt(r.x ?? NaN, 6);
+  return at.kind === 'maximum'
+    ? {
+        verdict: ', but stationary at a maximum, not a minimum',
+        note: `f'(${x}) = ${fmt(r.grad ?? NaN)} and f''(${x}) = ${fmt(at.curvature)} < 0: x = ${x} is a local maximum, and nothing there pushes descent downhill`,
+      }
+    : { verdict: ", but on a flat spot (f'' ≈ 0), not a minimum", note: `f'(${x}) = ${fmt(r.grad ?? NaN)} and f''(${x}) = ${fmt(at.curvature)} ≈ 0: a flat spot, where descent stalls` };
+}
+
+function traceOne(doc: ResultsDocument, objective: CompiledObjective, r: RunRecord, stationary: StationaryModel): TrajectoryModel | null {
+  const traced = tracePoints(doc, objective, r);
+  if (!traced) return null;
+  const { points, notes } = traced;
+  const [a, b] = curveDomainOf(doc, points);
+  const reach = Math.max(Math.abs(a), Math.abs(b), 1);
+  const explodes = points.some((p) => Math.abs(p.x) > EXPLODES * reach);
+  const leaving = points.find((p) => p.x < a || p.x > b);
+  const leavesAt = leaving ? leaving.t : null;
+  if (leavesAt !== null) notes.push(`the path leaves the plotted range at epoch ${leavesAt}`);
+  const { curve, range } = sampleCurve(objective, a, b);
   const marks = curveMarks(stationary, a, b);
-  const laid = layoutLabels(marks, [a, b], [fLo - pad, fHi + pad]);
+  const laid = layoutLabels(marks, [a, b], range);
   const at = pointOfRun(stationary, r);
   let verdict = verdictText(r);
   if (at && at.kind !== 'minimum') {
-    verdict += at.kind === 'maximum' ? ', but stationary at a maximum, not a minimum' : ", but on a flat spot (f'' ≈ 0), not a minimum";
-    const x = fmt(r.x ?? NaN, 6);
-    notes.unshift(
-      at.kind === 'maximum'
-        ? `f'(${x}) = ${fmt(r.grad ?? NaN)} and f''(${x}) = ${fmt(at.curvature)} < 0: x = ${x} is a local maximum, and nothing there pushes descent downhill`
-        : `f'(${x}) = ${fmt(r.grad ?? NaN)} and f''(${x}) = ${fmt(at.curvature)} ≈ 0: a flat spot, where descent stalls`,
-    );
+    const trap = notAMinimum(r, at);
+    verdict += trap.verdict;
+    notes.unshift(trap.note);
   }
   const inRange = points.filter((p) => p.x >= a && p.x <= b);
   const path = inRange.map((p) => ({ t: p.t, x: p.x, f: objective.f(p.x) })).filter((p) => Number.isFinite(p.f));

@@ -13,18 +13,19 @@
  *   3. otherwise points only, at the largest epoch budget, one panel per
  *      (schedule, optimizer) when they vary and fit, else one panel.
  * Horizontal rules mark the stationary points converged runs reached
- * (stationary.ts). Runs whose final x is not finite are left out and
+ * (../../stationary.ts). Runs whose final x is not finite are left out and
  * counted; runs that ended far outside the domain sit as triangles at the
  * edge of the plot.
  */
-import type { RunClass } from '../engine/classify.js';
-import type { ResultsDocument, RunRecord } from '../results/format.js';
-import { DEFAULT_OPTIMIZER } from '../registry/optimizers.js';
-import { DEFAULT_SCHEDULE } from '../registry/schedules.js';
-import { panelColumns, valueText } from './grid.js';
-import { count, sig6, fmt, maxOf, plural } from '../format/numbers.js';
-import { linearDomain } from './scales.js';
-import { pointOfRun, xWidth, type StationaryKind, type StationaryModel } from './stationary.js';
+import type { RunClass } from '../../../engine/classify.js';
+import type { ResultsDocument, RunRecord } from '../../../results/format.js';
+import { DEFAULT_OPTIMIZER } from '../../../registry/optimizers.js';
+import { DEFAULT_SCHEDULE } from '../../../registry/schedules.js';
+import { maxOf, plural, sig6 } from '../../../format/numbers.js';
+import { valueText } from '../../run-text.js';
+import { linearDomain } from '../../scales.js';
+import { pointOfRun, xWidth, type StationaryKind, type StationaryModel } from '../../stationary.js';
+import { panelColumns } from '../common.js';
 
 /** Lines (and panels) per chart: more combinations than this cannot be followed. */
 export const MAX_BASIN_LINES = 8;
@@ -167,20 +168,11 @@ function runOf(r: RunRecord, doc: ResultsDocument): string {
   return parts.join(' · ');
 }
 
-export function buildBasins(doc: ResultsDocument, stationary: StationaryModel): BasinsModel | null {
-  const starts = [...new Set(doc.sweep.axes.start)].sort((a, b) => a - b);
-  if (starts.length < 2 || doc.runs.length === 0) return null;
-  const { mode, budget, runs, panelDims, combinations } = chooseScope(doc);
+type Reached = Map<number, { kind: StationaryKind; label: string; runs: number }>;
 
-  // The plotted range: the domain (or the starts) and every final x within reach of it.
-  const width = xWidth(doc);
-  const dom = doc.sweep.objective.domain;
-  const sLo = starts[0] as number;
-  const sHi = starts[starts.length - 1] as number;
-  const base: [number, number] = dom ? [Math.min(dom[0], sLo), Math.max(dom[1], sHi)] : [sLo, sHi];
-  const reach: [number, number] = [base[0] - BASIN_REACH * width, base[1] + BASIN_REACH * width];
-  const inReach = (v: number) => v >= reach[0] && v <= reach[1];
-  const reached = new Map<number, { kind: StationaryKind; label: string; runs: number }>();
+/** The stationary points the drawn runs reached, by x: kind, label and how many of the runs. */
+function reachedBy(runs: readonly RunRecord[], stationary: StationaryModel): Reached {
+  const reached: Reached = new Map();
   for (const r of runs) {
     const p = pointOfRun(stationary, r);
     if (!p) continue;
@@ -188,6 +180,11 @@ export function buildBasins(doc: ResultsDocument, stationary: StationaryModel): 
     if (e) e.runs++;
     else reached.set(p.x, { kind: p.kind, label: p.label, runs: 1 });
   }
+  return reached;
+}
+
+/** The final x plotted: the starts, every final x and every point reached within reach, padded by 4 %. */
+function yRange(runs: readonly RunRecord[], reached: Reached, inReach: (v: number) => boolean, sLo: number, sHi: number): [number, number] {
   let lo = sLo;
   let hi = sHi;
   for (const r of runs) {
@@ -203,14 +200,17 @@ export function buildBasins(doc: ResultsDocument, stationary: StationaryModel): 
     }
   }
   const pad = (hi - lo) * 0.04 || Math.max(Math.abs(hi), 1) * 0.1;
-  const yDomain: [number, number] = [lo - pad, hi + pad];
+  return [lo - pad, hi + pad];
+}
+
+/** A rule per point reached within reach; too many hide the points: those that are not minima are kept, then the minima most runs reached. */
+function chooseRules(reached: Reached, inReach: (v: number) => boolean): { rules: BasinRule[]; rulesOutside: number; rulesLeftOut: number } {
   let rules: BasinRule[] = [];
   let rulesOutside = 0;
   for (const [y, p] of [...reached.entries()].sort((a, b) => a[0] - b[0])) {
     if (inReach(y)) rules.push({ y, kind: p.kind, label: p.label, runs: p.runs });
     else rulesOutside++;
   }
-  // Too many rules hide the points: those that are not minima, then the minima most runs reached.
   const rulesLeftOut = Math.max(0, rules.length - MAX_BASIN_RULES);
   if (rulesLeftOut) {
     const keep = new Set(
@@ -218,91 +218,135 @@ export function buildBasins(doc: ResultsDocument, stationary: StationaryModel): 
     );
     rules = rules.filter((r) => keep.has(r));
   }
-  const panelCount = groupBy(runs, panelDims).size;
-  const H = (panelCount > 1 ? BASIN_SIZE.multi : BASIN_SIZE.single).height;
+  return { rules, rulesOutside, rulesLeftOut };
+}
+
+/**
+ * The y domain with room above the top rule for its label and, where runs
+ * ended beyond the plot, a marker's size at both edges; `edge` is where
+ * those runs sit (a marker sticking out would push its panel's title above
+ * its neighbours').
+ */
+function frameY(range: [number, number], rules: BasinRule[], runs: readonly RunRecord[], inReach: (v: number) => boolean, H: number): { yDomain: [number, number]; edge: [number, number] } {
+  const yDomain: [number, number] = [range[0], range[1]];
   // Labels sit above their rule: the top one needs room below the frame.
   const top = rules[rules.length - 1];
   if (top) {
     const k = RULE_LABEL_ROOM / H;
     yDomain[1] = Math.max(yDomain[1], (top.y - k * yDomain[0]) / (1 - k));
   }
-  // Runs that ended beyond the plot sit at its edges, a marker's size inside the frame
-  // (a marker sticking out would push its panel's title above its neighbours').
   const edge: [number, number] = [yDomain[0], yDomain[1]];
   if (runs.some((r) => r.x !== null && Number.isFinite(r.x) && !inReach(r.x))) {
     const m = ((yDomain[1] - yDomain[0]) * (EDGE_MARGIN / H)) / (1 - (2 * EDGE_MARGIN) / H);
     yDomain[0] -= m;
     yDomain[1] += m;
   }
+  // Final x near the largest float need a domain vega can tick.
+  [yDomain[0], yDomain[1]] = linearDomain(yDomain[0], yDomain[1]);
+  return { yDomain, edge };
+}
+
+/** Where the plot reaches: runs that ended beyond it sit at `edge`. */
+interface Reach {
+  reach: [number, number];
+  inReach: (v: number) => boolean;
+  edge: [number, number];
+}
+
+/** Runs left out or moved while drawing, over all panels; `seen` numbers the runs for thinning. */
+interface Tally {
+  nonFinite: number;
+  offRange: number;
+  thinned: number;
+  seen: number;
+}
+
+/** Each combination's runs in start order, as line segments broken where a run is not drawn at its value (two points or more). */
+function stepLines(lineRuns: Map<string, { start: number; y: number | null; id: number }[]>): BasinLinePoint[] {
+  const lines: BasinLinePoint[] = [];
+  let n = 0;
+  for (const [key, l] of lineRuns) {
+    l.sort((a, b) => a.start - b.start || a.id - b.id);
+    let seg: BasinLinePoint[] = [];
+    const flush = () => {
+      if (seg.length >= 2) lines.push(...seg);
+      seg = [];
+      n++;
+    };
+    for (const p of l) {
+      if (p.y === null) flush();
+      else seg.push({ line: `${key} #${n}`, start: p.start, y: p.y });
+    }
+    flush();
+  }
+  return lines;
+}
+
+/** One panel: a point per run with a finite final x (every k-th when thinned) and, in 'lines' mode, the step lines. */
+function drawPanel(g: readonly RunRecord[], label: string, mode: Scope['mode'], k: number, at: Reach, tally: Tally, doc: ResultsDocument): BasinPanel {
+  const points: BasinPoint[] = [];
+  // Lines: per combination within the panel, in start order, broken where a run is not drawn at its value.
+  const lineRuns = new Map<string, { start: number; y: number | null; id: number }[]>();
+  for (const r of g) {
+    const i = tally.seen++;
+    const finite = r.x !== null && Number.isFinite(r.x);
+    if (!finite) tally.nonFinite++;
+    const x = r.x as number;
+    const off = finite && !at.inReach(x);
+    if (off) tally.offRange++;
+    if (mode === 'lines') {
+      const key = (['lr', 'epochs', 'schedule', 'optimizer'] as const).map((d) => dimValue(r, d)).join(' · ');
+      const l = lineRuns.get(key) ?? [];
+      l.push({ start: r.start, y: finite && !off ? x : null, id: r.id });
+      lineRuns.set(key, l);
+    }
+    if (!finite) continue;
+    if (k > 1 && i % k !== 0) {
+      tally.thinned++;
+      continue;
+    }
+    points.push({
+      start: r.start,
+      y: off ? (x < at.reach[0] ? at.edge[0] : at.edge[1]) : x,
+      class: r.class,
+      shape: off ? (x < at.reach[0] ? 'triangle-down' : 'triangle-up') : 'circle',
+      tRun: String(r.id),
+      tStart: sig6(r.start),
+      tRunOf: runOf(r, doc),
+      tX: valueText(r.x, r),
+      tClass: `${r.class} (${r.reason})`,
+    });
+  }
+  return { label, points, lines: stepLines(lineRuns) };
+}
+
+export function buildBasins(doc: ResultsDocument, stationary: StationaryModel): BasinsModel | null {
+  const starts = [...new Set(doc.sweep.axes.start)].sort((a, b) => a - b);
+  if (starts.length < 2 || doc.runs.length === 0) return null;
+  const { mode, budget, runs, panelDims, combinations } = chooseScope(doc);
+
+  // The plotted range: the domain (or the starts) and every final x within reach of it.
+  const width = xWidth(doc);
+  const dom = doc.sweep.objective.domain;
+  const sLo = starts[0] as number;
+  const sHi = starts[starts.length - 1] as number;
+  const base: [number, number] = dom ? [Math.min(dom[0], sLo), Math.max(dom[1], sHi)] : [sLo, sHi];
+  const reach: [number, number] = [base[0] - BASIN_REACH * width, base[1] + BASIN_REACH * width];
+  const inReach = (v: number) => v >= reach[0] && v <= reach[1];
+  const reached = reachedBy(runs, stationary);
+  const { rules, rulesOutside, rulesLeftOut } = chooseRules(reached, inReach);
+  const H = (groupBy(runs, panelDims).size > 1 ? BASIN_SIZE.multi : BASIN_SIZE.single).height;
+  const { yDomain, edge } = frameY(yRange(runs, reached, inReach, sLo, sHi), rules, runs, inReach, H);
   // A few starts sit further in from the frame, so their points are whole and apart from it.
   const xPad = (sHi - sLo) * (starts.length <= 4 ? 0.08 : 0.03);
-  // Subnormal starts, or final x near the largest float, need a domain vega can tick.
+  // Subnormal starts need a domain vega can tick.
   const xDomain = linearDomain(sLo - xPad, sHi + xPad);
-  [yDomain[0], yDomain[1]] = linearDomain(yDomain[0], yDomain[1]);
 
-  let nonFinite = 0;
-  let offRange = 0;
-  const groups = groupBy(runs, panelDims);
-  const total = runs.length;
-  const k = Math.ceil(total / MAX_BASIN_POINTS);
-  let thinned = 0;
-  let seen = 0;
-  const panels: BasinPanel[] = [];
-  for (const g of groups.values()) {
-    const first = g[0] as RunRecord;
-    const label = panelDims.map((d) => dimLabel(first, d)).join(' · ');
-    const points: BasinPoint[] = [];
-    // Lines: per combination within the panel, in start order, broken where a run is not drawn at its value.
-    const lineRuns = new Map<string, { start: number; y: number | null; id: number }[]>();
-    for (const r of g) {
-      const i = seen++;
-      const finite = r.x !== null && Number.isFinite(r.x);
-      if (!finite) nonFinite++;
-      const x = r.x as number;
-      const off = finite && !inReach(x);
-      if (off) offRange++;
-      if (mode === 'lines') {
-        const key = (['lr', 'epochs', 'schedule', 'optimizer'] as const).map((d) => dimValue(r, d)).join(' · ');
-        const l = lineRuns.get(key) ?? [];
-        l.push({ start: r.start, y: finite && !off ? x : null, id: r.id });
-        lineRuns.set(key, l);
-      }
-      if (!finite) continue;
-      if (k > 1 && i % k !== 0) {
-        thinned++;
-        continue;
-      }
-      points.push({
-        start: r.start,
-        y: off ? (x < reach[0] ? edge[0] : edge[1]) : x,
-        class: r.class,
-        shape: off ? (x < reach[0] ? 'triangle-down' : 'triangle-up') : 'circle',
-        tRun: String(r.id),
-        tStart: sig6(r.start),
-        tRunOf: runOf(r, doc),
-        tX: valueText(r.x, r),
-        tClass: `${r.class} (${r.reason})`,
-      });
-    }
-    const lines: BasinLinePoint[] = [];
-    let n = 0;
-    for (const [key, l] of lineRuns) {
-      l.sort((a, b) => a.start - b.start || a.id - b.id);
-      let seg: BasinLinePoint[] = [];
-      const flush = () => {
-        if (seg.length >= 2) lines.push(...seg);
-        seg = [];
-        n++;
-      };
-      for (const p of l) {
-        if (p.y === null) flush();
-        else seg.push({ line: `${key} #${n}`, start: p.start, y: p.y });
-      }
-      flush();
-    }
-    panels.push({ label, points, lines });
-  }
-  const drawn = panels.reduce((s, p) => s + p.points.length, 0);
+  const k = Math.ceil(runs.length / MAX_BASIN_POINTS);
+  const tally: Tally = { nonFinite: 0, offRange: 0, thinned: 0, seen: 0 };
+  const panels = [...groupBy(runs, panelDims).values()].map((g) =>
+    drawPanel(g, panelDims.map((d) => dimLabel(g[0] as RunRecord, d)).join(' · '), mode, k, { reach, inReach, edge }, tally, doc),
+  );
   return {
     mode,
     budget,
@@ -316,42 +360,11 @@ export function buildBasins(doc: ResultsDocument, stationary: StationaryModel): 
     rules,
     rulesOutside,
     rulesLeftOut,
-    considered: total,
-    drawn,
-    nonFinite,
-    offRange,
-    thinned,
+    considered: runs.length,
+    drawn: panels.reduce((s, p) => s + p.points.length, 0),
+    nonFinite: tally.nonFinite,
+    offRange: tally.offRange,
+    thinned: tally.thinned,
     dense: panels.some((p) => p.points.length > DENSE_BASIN_POINTS),
   };
-}
-
-/** The caption's account of what is drawn. */
-export function basinsCaption(b: BasinsModel): string[] {
-  const out: string[] = [
-    'Each point is one run: where it started (across) against the x it ended at after its last epoch (up), coloured by its class. Runs that start in the same basin roll into the same minimum, so the points form flat steps; where the step changes is a basin boundary, a maximum of f between two minima. Points on the dotted diagonal ended where they started.',
-  ];
-  if (b.mode === 'lines') {
-    out.push(
-      b.panels.length > 1
-        ? `One panel per combination of ${b.panelBy.join(', ')}; a step line joins its runs across the starts.`
-        : 'A step line joins the runs across the starts.',
-    );
-  } else {
-    out.push(
-      `The sweep has ${count(b.combinations)} combinations of learning rate, epochs, schedule and optimizer, too many to follow as lines: points only${b.panelBy.length ? `, one panel per ${b.panelBy.join(' and ')}` : ''}. Runs with other settings that end at the same x overlap (the tooltip names each run).`,
-    );
-  }
-  if (b.budget !== null) out.push(`Only the largest epoch budget (${plural(b.budget, 'epoch')}) is drawn: where the runs end after the most training.`);
-  if (b.rules.length) {
-    const maxima = b.rules.some((r) => r.kind !== 'minimum');
-    out.push(
-      `Horizontal lines mark the points where converged runs ended: solid at minima (f'' > 0)${maxima ? "; dashed red where f'' < 0 (stationary at a maximum: f' = 0 there, so descent that starts exactly on it never moves) or f'' ≈ 0" : ''}.`,
-    );
-  }
-  if (b.rulesOutside) out.push(`${b.rulesOutside} point(s) reached lie beyond the plotted range and have no line.`);
-  if (b.rulesLeftOut) out.push(`${b.rulesLeftOut} more point(s) reached have no line, to keep the chart readable; the table below lists every point.`);
-  if (b.offRange) out.push(`${count(b.offRange)} run(s) ended more than ${BASIN_REACH} domain widths outside the domain and are drawn as triangles at the edge of the plot.`);
-  if (b.nonFinite) out.push(`${count(b.nonFinite)} run(s) ended at a non-finite x (overflow) and are not drawn.`);
-  if (b.thinned) out.push(`${plural(b.thinned, 'point was', 'points were')} thinned out to keep the page small; results.csv has every run.`);
-  return out;
 }
