@@ -276,7 +276,7 @@ export function validateResults(data: unknown, file: string, limits: ResultsLimi
   try {
     curvature = compileObjective({ expr: s.objective.expr, derivative: s.objective.derivative }, limits.grammar).curvature;
   } catch (err) {
-    // The derivative may be one mathjs wrote (sec, sech, ...): any failure to read it is the file's.
+    // The derivative may be one mathjs wrote (sec, sech, ...); a failure to read it is the file's.
     throw bad(`sweep.objective.derivative: cannot be compiled (${err instanceof Error ? err.message : String(err)})`);
   }
 
