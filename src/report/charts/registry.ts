@@ -2,7 +2,9 @@
  * Every chart of the report, in page order: the report model builds each
  * one's model from it, the specs and the page's sections follow it, and the
  * tests read it. A new chart is a folder beside the others (its model,
- * spec, caption and index.ts) and a line here.
+ * spec, caption and index.ts exporting its ChartDef) and a line here; a
+ * section that shows more than its heading over its figures adds its
+ * partial to templates/partials/.
  */
 import { basins } from './basins/index.js';
 import { gradientMap } from './gradient-map/index.js';

@@ -6,7 +6,7 @@
  */
 import { fmt } from '../../../format/numbers.js';
 import { decadeTicks } from '../../scales.js';
-import { CLASS_COLORS, CLASS_INK, rows, topLevel } from '../common.js';
+import { CLASS_COLORS, CLASS_INK, LABEL_INK, rows, topLevel } from '../common.js';
 import type { ChartSpecBody, Json, JsonObject, MarkCheck, ReportFacts } from '../types.js';
 import { tradeoffCaption } from './caption.js';
 import type { TradeoffModel } from './model.js';
@@ -146,7 +146,7 @@ function pointLayers(t: TradeoffModel, l: Layers): void {
   l.layers.push({
     name: 'pointLabels',
     data: { name: 'points' },
-    mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 7, dy: -5, fontSize: 11, color: '#1A1A1A' },
+    mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 7, dy: -5, fontSize: 11, color: LABEL_INK },
     encoding: { x, y: { ...y, field: 'convergedAt' }, text: { field: 'convergedAt', type: 'quantitative' } },
   });
   l.marks.push({ mark: 'pointLabels', dataset: 'points', per: 'row' });
