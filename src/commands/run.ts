@@ -92,12 +92,15 @@ function upToDate(target: string, plan: Plan, shard: Shard | null, wantReport: b
 }
 
 /**
- * The timing line. A rate is only shown where the computing took long enough
+ * The timing line. A rate is only shown for sweeps with enough steps for it
  * to mean something: over a tiny sweep it would divide a few thousand steps by
- * the pool's start-up and read like a performance bug.
+ * the pool's start-up and read like a performance bug. (A count, not a time,
+ * decides, so the line a sweep prints does not depend on the machine's load.)
  */
+const MIN_RATE_STEPS = 1e8;
+
 export function timingLine(name: string, t: { steps: number; computeSeconds: number; totalSeconds: number; workers: number }): string {
-  const rate = t.computeSeconds >= 1 ? `, ${sig6(Number((t.steps / t.computeSeconds / 1e6).toPrecision(3)))} M steps/s` : '';
+  const rate = t.steps >= MIN_RATE_STEPS && t.computeSeconds > 0 ? `, ${sig6(Number((t.steps / t.computeSeconds / 1e6).toPrecision(3)))} M steps/s` : '';
   return (
     `${name}: ${plural(t.steps, 'step')} in ${t.computeSeconds.toFixed(2)} s on ${plural(t.workers, 'worker')}${rate}; ` +
     `${t.totalSeconds.toFixed(2)} s in all with the output\n`
