@@ -4,6 +4,7 @@
  * status. Commands load lazily, so `gdsweep --help` stays fast.
  */
 import { availableParallelism } from 'node:os';
+import { editDistance } from './format/distance.js';
 import yargs, { type Argv } from 'yargs';
 import { ExitCode, isUserFacing, UsageError, UserError } from './errors.js';
 import { processIo, type Io } from './io.js';
@@ -97,19 +98,6 @@ function limitFlags(a: Partial<Record<LimitName, unknown>>): Partial<LimitFlags>
 
 const QUIET = { type: 'boolean', default: false, describe: 'print nothing but errors' } as const;
 const JSON_FLAG = { type: 'boolean', default: false, describe: 'print a machine-readable summary' } as const;
-
-/** Edit distance, for "did you mean": flags are short, so the quadratic table is fine. */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length] as number;
-}
 
 /** The known flag closest to `typed`, if it is close enough to be a typo. */
 export function nearestFlag(typed: string, known: readonly string[]): string | null {

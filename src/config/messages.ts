@@ -4,6 +4,7 @@
  * YAML, with "did you mean" for a misspelt key, name or generator, and the
  * keys a mapping accepts read from the schema itself.
  */
+import { editDistance } from '../format/distance.js';
 import type { z } from 'zod';
 import type { SweepConfigError } from '../errors.js';
 import { sweepSchema } from './schema.js';
@@ -106,27 +107,12 @@ function resolveIssue(issue: Issue, prefix: Path, data: unknown): Leaf[] {
   return best && !tie ? best.leaves : self;
 }
 
-/** Edit distance, for "did you mean". */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j] as number;
-      row[j] = Math.min((row[j] as number) + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length] as number;
-}
-
 /** The closest of `known` to `word`, if it is close enough to be a typo. */
 export function didYouMean(word: string, known: readonly string[]): string | null {
   let best: string | null = null;
   let bestD = Infinity;
   for (const k of known) {
-    const d = k.toLowerCase() === word.toLowerCase() ? 0 : distance(word, k);
+    const d = k.toLowerCase() === word.toLowerCase() ? 0 : editDistance(word, k);
     if (d < bestD) {
       best = k;
       bestD = d;
