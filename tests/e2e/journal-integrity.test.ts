@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../src/numeric/random.js';
 import { gdsweep, tempDir } from '../helpers/cli.js';
 import { interruptedRun, RECORD_FRAME, recordOffsets } from '../helpers/journal.js';
 
@@ -17,17 +18,8 @@ const FILES = ['results.json', 'results.csv'] as const;
 let whole: string;
 let journal: Buffer;
 
-/** mulberry32: a small seeded PRNG, so every seed's damage is reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG, so every seed's damage is reproducible. */
+const prng = mulberry32;
 
 /** Rerun with `bytes` as the journal left by an interrupted run; the final files must be the uninterrupted bytes. */
 function rerunWith(bytes: Buffer): { stdout: string; stderr: string } {
