@@ -4,6 +4,7 @@
  * one-track loop to compare the kernel with, and runs of one track shared
  * across epoch budgets against one track per budget.
  */
+import { expect } from 'vitest';
 import type { Optimizer, Schedule } from '../../src/config/types.js';
 import { executeBatch, type BatchResult, type BatchSpec } from '../../src/engine/descend.js';
 import { resolveOptimizer } from '../../src/registry/optimizers.js';
@@ -114,4 +115,37 @@ export function plainRun(
   const g = df(x);
   if (c < 0 && Math.abs(g) <= tol) c = E;
   return { x, grad: g, convergedAt: c, divergedAt: -1 };
+}
+
+/**
+ * A schedule's kernel against the plain loop, bit for bit: every optimizer,
+ * objective, lr and epoch budget given, through the chunk sizes, lane counts
+ * and fixed-point skipping that exercise the fast path, its exact replays and
+ * its skips. Each schedule's own test calls this with its labels.
+ */
+export function expectKernelEqualsPlainLoop(schedules: readonly Schedule[], optimizers: readonly Optimizer[], objectives: readonly Objective[]): void {
+  const epochs = [3, 150, 700, 2000];
+  const lrs = [1e-3, 0.02, 0.1, 0.3, 0.6, 1.2, 2.5];
+  const layouts = [
+    [1, 1, false],
+    [7, 3, true],
+    [256, 8, true],
+    [4096, 4, false],
+  ] as const;
+  for (const objective of objectives)
+    for (const optimizer of optimizers)
+      for (const schedule of schedules)
+        for (const [chunk, lanes, skipFixedPoints] of layouts) {
+          const runs = runAll(schedule, lrs, epochs, { objective, optimizer, chunk, lanes, skipFixedPoints, tolerance: 1e-3, bound: 50 });
+          lrs.forEach((lr, i) =>
+            epochs.forEach((E, p) => {
+              const want = plainRun(objective, schedule, optimizer, 2, lr, E, 1e-3, 50);
+              const at = `${schedule}, ${optimizer.kind}, lr ${lr}, E ${E}, chunk ${chunk}`;
+              expect(Object.is(runs.x[i]?.[p], want.x), `${at}: x ${runs.x[i]?.[p]} vs ${want.x}`).toBe(true);
+              expect(Object.is(runs.grad[i]?.[p], want.grad), `${at}: grad`).toBe(true);
+              expect(runs.divergedAt[i]?.[p], `${at}: divergedAt`).toBe(want.divergedAt);
+              if ((runs.convergedAt[i]?.[p] as number) >= 0) expect(runs.convergedAt[i]?.[p], `${at}: convergedAt`).toBe(want.convergedAt);
+            }),
+          );
+        }
 }

@@ -13,7 +13,7 @@ import { SweepConfigError } from '../../src/errors.js';
 import { buildPlan } from '../../src/plan/plan.js';
 import { parseScheduleLabel, resolveSchedule } from '../../src/registry/schedules.js';
 import { gdsweep, tempDir } from '../helpers/cli.js';
-import { plainRun, QUAD, quadraticClosedForm, relErr, runAll, SIN_GAUSS } from '../helpers/schedule.js';
+import { expectKernelEqualsPlainLoop, QUAD, quadraticClosedForm, relErr, runAll, SIN_GAUSS } from '../helpers/schedule.js';
 
 function sweepFile(schedule: string, extra = ''): string {
   const file = join(tempDir(), 'step.yaml');
@@ -82,33 +82,7 @@ describe('step-decay', () => {
   });
 
   it('the fast path, its replays and skipped fixed points equal the plain loop bit for bit', () => {
-    const optimizers: Optimizer[] = [{ kind: 'gd' }, { kind: 'nesterov', beta: 0.5 }, { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8 }];
-    const epochs = [3, 150, 700, 2000];
-    const lrs = [1e-3, 0.02, 0.1, 0.3, 0.6, 1.2, 2.5];
-    for (const objective of [QUAD, SIN_GAUSS]) {
-      for (const optimizer of optimizers) {
-        for (const schedule of ['step-decay', 'step-decay(gamma=0.5,every=100)', 'step-decay(gamma=1.5,every=300)'] as Schedule[]) {
-          for (const [chunk, lanes, skipFixedPoints] of [
-            [1, 1, false],
-            [7, 3, true],
-            [256, 8, true],
-            [4096, 4, false],
-          ] as const) {
-            const runs = runAll(schedule, lrs, epochs, { objective, optimizer, chunk, lanes, skipFixedPoints, tolerance: 1e-3, bound: 50 });
-            lrs.forEach((lr, i) =>
-              epochs.forEach((E, p) => {
-                const want = plainRun(objective, schedule, optimizer, 2, lr, E, 1e-3, 50);
-                const at = `${schedule}, ${optimizer.kind}, lr ${lr}, E ${E}, chunk ${chunk}`;
-                expect(Object.is(runs.x[i]?.[p], want.x), `${at}: x ${runs.x[i]?.[p]} vs ${want.x}`).toBe(true);
-                expect(Object.is(runs.grad[i]?.[p], want.grad), `${at}: grad`).toBe(true);
-                expect(runs.divergedAt[i]?.[p], `${at}: divergedAt`).toBe(want.divergedAt);
-                if ((runs.convergedAt[i]?.[p] as number) >= 0) expect(runs.convergedAt[i]?.[p], `${at}: convergedAt`).toBe(want.convergedAt);
-              }),
-            );
-          }
-        }
-      }
-    }
+    expectKernelEqualsPlainLoop(['step-decay', 'step-decay(gamma=0.5,every=100)', 'step-decay(gamma=1.5,every=300)'] as Schedule[], [{ kind: 'gd' }, { kind: 'nesterov', beta: 0.5 }, { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-8 }] as Optimizer[], [QUAD, SIN_GAUSS]);
   }, 60_000);
 
   it('depends on t, not on E: one track shared across epoch budgets gives exactly the runs of one track per budget', () => {
